@@ -1,0 +1,26 @@
+// Turns a persona's credentials into the headers of one request.
+import type { Credentials } from '../config.js';
+import { signRequest } from './sdk-signer.js';
+
+export interface SignableRequest {
+  method: string;
+  /** Full URL exactly as sent (path already encoded). */
+  url: string;
+  body?: string;
+}
+
+export type AuthHeaders = (req: SignableRequest) => Promise<Record<string, string>>;
+
+/** `iamToken` supplies the run's shared IAM token for the persona (fetched once per run). */
+export function authHeadersFor(creds: Credentials | undefined, iamToken: () => Promise<string>): AuthHeaders {
+  if (!creds) return async () => ({});
+  switch (creds.form) {
+    case 'token':
+      return async () => ({ 'X-Auth-Token': creds.token });
+    case 'iam':
+      return async () => ({ 'X-Auth-Token': await iamToken() });
+    case 'aksk':
+      return async (req) =>
+        signRequest({ method: req.method, url: req.url, headers: {}, body: req.body ?? '', accessKey: creds.accessKey, secretKey: creds.secretKey });
+  }
+}

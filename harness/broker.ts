@@ -1,0 +1,105 @@
+// The run's broker: a loopback HTTP service in the runner's main process that every worker shares.
+// It hands out tag slots (the image's free quota, across all workers together) and the run's IAM tokens.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { HarnessError } from './errors.js';
+
+interface Waiter {
+  image: string;
+  want: number;
+  atLeast: number;
+  grant: (n: number) => void;
+}
+
+export interface BrokerOptions {
+  /** Free tag slots per image id. */
+  slots: Record<string, number>;
+  iamTokens?: Partial<Record<'owner' | 'forbidden', () => Promise<string>>>;
+}
+
+export async function startBroker(opts: BrokerOptions): Promise<{ url: string; close: () => Promise<void> }> {
+  const free = new Map(Object.entries(opts.slots));
+  const capacity = new Map(free);
+  const queue: Waiter[] = [];
+  const tokens = new Map<string, Promise<string>>();
+
+  // Strict FIFO: a large request at the head is not starved by a stream of small ones.
+  const pump = () => {
+    while (queue.length) {
+      const head = queue[0]!;
+      const available = free.get(head.image) ?? 0;
+      if (available < head.atLeast) return;
+      const n = Math.min(head.want, available);
+      free.set(head.image, available - n);
+      queue.shift();
+      head.grant(n);
+    }
+  };
+
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const reply = (status: number, value: unknown) => {
+        res.writeHead(status, { 'Content-Type': 'application/json' });
+        res.end(JSON.stringify(value));
+      };
+      const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
+      const image = String(body.image ?? '');
+      if (req.url === '/slots/acquire') {
+        const want = Number(body.want);
+        const atLeast = Number(body.atLeast ?? want);
+        const cap = capacity.get(image) ?? 0;
+        if (atLeast > cap) return reply(409, { error: `needs ${atLeast} free tag slots on image ${image}, the run has ${cap}` });
+        queue.push({ image, want, atLeast, grant: (n) => reply(200, { granted: n }) });
+        return pump();
+      }
+      if (req.url === '/slots/release') {
+        free.set(image, (free.get(image) ?? 0) + Number(body.count));
+        reply(200, {});
+        return pump();
+      }
+      const persona = /^\/iam\/(owner|forbidden)$/.exec(req.url ?? '')?.[1] as 'owner' | 'forbidden' | undefined;
+      const source = persona && opts.iamTokens?.[persona];
+      if (source) {
+        if (!tokens.has(persona!)) tokens.set(persona!, source());
+        tokens.get(persona!)!.then(
+          (token) => reply(200, { token }),
+          (err: unknown) => reply(502, { error: err instanceof Error ? err.message : String(err) }),
+        );
+        return;
+      }
+      reply(404, { error: 'unknown broker route' });
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}
+
+export class BrokerClient {
+  constructor(private readonly url: string) {}
+
+  private async call<T>(path: string, body?: unknown): Promise<T> {
+    const res = await fetch(`${this.url}${path}`, { method: body === undefined ? 'GET' : 'POST', body: body === undefined ? undefined : JSON.stringify(body) });
+    const value = (await res.json()) as T & { error?: string };
+    if (!res.ok) throw new HarnessError(value.error ?? `broker ${path} answered ${res.status}`);
+    return value;
+  }
+
+  /** Waits for between atLeast and want free tag slots on the image; resolves with how many were granted. */
+  async acquire(image: string, want: number, atLeast = want): Promise<number> {
+    return (await this.call<{ granted: number }>('/slots/acquire', { image, want, atLeast })).granted;
+  }
+
+  async release(image: string, count: number): Promise<void> {
+    if (count > 0) await this.call('/slots/release', { image, count });
+  }
+
+  async iamToken(persona: 'owner' | 'forbidden'): Promise<string> {
+    return (await this.call<{ token: string }>(`/iam/${persona}`)).token;
+  }
+}

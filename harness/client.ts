@@ -1,0 +1,209 @@
+// The API client: URLs from the spec's templates (one segment per parameter), every exchange recorded with
+// its contract check, fixture steps retried within a budget, the operation under test never retried.
+import type { APIRequestContext } from '@playwright/test';
+import type { SuiteConfig } from './config.js';
+import { DIALECT_OPERATIONS, checkErrorBody, checkOsImage, checkTagList, operation, type Operation } from './spec.js';
+import { fillTemplate, joinUrl, type SegmentEncoding } from './encoding.js';
+import { describeExchange, excerpt, type Exchange, type ExchangeLog, type ExchangeRole } from './exchanges.js';
+import type { AuthHeaders, SignableRequest } from './auth/credentials.js';
+import { rawRequest } from './raw-http.js';
+import { HarnessError } from './errors.js';
+import type { RateLimiter } from './rate-limit.js';
+
+export type PersonaName = 'owner' | 'forbidden' | 'anonymous' | 'custom';
+
+export interface TargetAddress {
+  /** Defaults to the configured image. */
+  image?: string;
+  /** Defaults to the configured project. */
+  project?: string;
+}
+
+export interface DeleteOptions extends TargetAddress {
+  encoding?: SegmentEncoding;
+  /** Sends the key segment verbatim on a bare socket (dot-segments, byte-level checks). */
+  raw?: boolean;
+  /** Replaces the persona's authentication headers (DT-08's bad credentials). */
+  authOverride?: (req: SignableRequest) => Record<string, string>;
+}
+
+const RETRYABLE_STATUS = new Set([429, 503]);
+const MAX_ATTEMPTS = 4;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class ApiClient {
+  constructor(
+    private readonly request: APIRequestContext,
+    private readonly config: SuiteConfig,
+    private readonly log: ExchangeLog,
+    readonly persona: PersonaName,
+    private readonly auth: AuthHeaders,
+    private readonly limiter: RateLimiter,
+  ) {}
+
+  /** The same client acting as another persona (same log, same connection pool). */
+  as(persona: PersonaName, auth: AuthHeaders): ApiClient {
+    return new ApiClient(this.request, this.config, this.log, persona, auth, this.limiter);
+  }
+
+  /** Whether the dialect's listing shows tag values (the openstack dialect's tags are plain strings). */
+  get listsValues(): boolean {
+    return this.config.dialect === 'ims';
+  }
+
+  private get ops() {
+    return DIALECT_OPERATIONS[this.config.dialect];
+  }
+
+  private path(op: Operation, at: TargetAddress, extra: Record<string, string> = {}, encoding?: SegmentEncoding, raw?: ReadonlySet<string>): string {
+    const params = { project_id: at.project ?? this.config.projectId, image_id: at.image ?? this.config.imageId, ...extra };
+    return joinUrl(this.config.endpoint, fillTemplate(op.pathTemplate, params, encoding, raw));
+  }
+
+  /** DELETE of the operation under test. Never retried: its first answer is the evidence. */
+  async deleteTag(key: string, opts: DeleteOptions = {}): Promise<Exchange> {
+    return this.sendDelete(key, opts, 'under-test', 1);
+  }
+
+  /** Teardown's delete of a tag the test created: retried like any fixture step. */
+  async cleanupDelete(key: string, opts: DeleteOptions = {}): Promise<Exchange> {
+    return this.sendDelete(key, opts, 'cleanup', MAX_ATTEMPTS);
+  }
+
+  private async sendDelete(key: string, opts: DeleteOptions, role: ExchangeRole, attempts: number): Promise<Exchange> {
+    const op = operation(this.ops.delete);
+    const keyParam = this.config.dialect === 'ims' ? 'key' : 'tag';
+    const url = this.path(op, opts, { [keyParam]: key }, opts.encoding, opts.raw ? new Set([keyParam]) : undefined);
+    return (await this.send({ op, role, method: 'DELETE', url, raw: opts.raw, authOverride: opts.authOverride, attempts })).exchange;
+  }
+
+  /** Adds a tag through the dialect's fixture operation. Returns the final exchange (204 = created). */
+  async addTag(key: string, value: string, at: TargetAddress & { raw?: boolean } = {}): Promise<Exchange> {
+    const op = operation(this.ops.add);
+    if (this.config.dialect === 'ims') {
+      const body = JSON.stringify({ tag: { key, value } });
+      return (await this.send({ op, role: 'fixture', method: 'POST', url: this.path(op, at), body, attempts: MAX_ATTEMPTS })).exchange;
+    }
+    const url = this.path(op, at, { tag: key }, 'component', at.raw ? new Set(['tag']) : undefined);
+    return (await this.send({ op, role: 'fixture', method: 'PUT', url, raw: at.raw, attempts: MAX_ATTEMPTS })).exchange;
+  }
+
+  /** The image's tags as key -> value (null in the openstack dialect, whose tags have no values). */
+  async listTags(at: TargetAddress = {}, role: ExchangeRole = 'fixture'): Promise<Map<string, string | null>> {
+    const op = operation(this.ops.list);
+    const { exchange: e, text } = await this.send({ op, role, method: 'GET', url: this.path(op, at), attempts: MAX_ATTEMPTS });
+    if (e.error || e.status !== 200) throw new HarnessError(`listing the image's tags failed: ${describeExchange(e)}`);
+    const parsed = text === undefined ? undefined : safeJson(text);
+    if (this.config.dialect === 'ims') {
+      const check = checkTagList(parsed);
+      if (!check.valid) throw new HarnessError(`the tag list does not match the spec's TagList schema (${check.errors.join('; ')}): ${describeExchange(e)}`);
+      return new Map((parsed as { tags: { key: string; value: string }[] }).tags.map((t) => [t.key, t.value]));
+    }
+    const check = checkOsImage(parsed);
+    if (!check.valid) throw new HarnessError(`the image does not match the spec's OsImage schema (${check.errors.join('; ')}): ${describeExchange(e)}`);
+    return new Map((parsed as { tags: string[] }).tags.map((t) => [t, null]));
+  }
+
+  private async send(req: {
+    op: Operation;
+    role: ExchangeRole;
+    method: string;
+    url: string;
+    body?: string;
+    raw?: boolean;
+    authOverride?: (req: SignableRequest) => Record<string, string>;
+    attempts: number;
+  }): Promise<{ exchange: Exchange; text: string | undefined }> {
+    for (let attempt = 1; ; attempt++) {
+      await this.limiter.take();
+      const headers: Record<string, string> = {
+        Accept: 'application/json',
+        ...(req.body ? { 'Content-Type': 'application/json' } : {}),
+        ...(req.authOverride
+          ? req.authOverride({ method: req.method, url: req.url, body: req.body })
+          : await this.auth({ method: req.method, url: req.url, body: req.body })),
+      };
+      const startedAt = Date.now();
+      let status: number | undefined;
+      let responseHeaders: Record<string, string> | undefined;
+      let body: Buffer | undefined;
+      let error: string | undefined;
+      try {
+        if (req.raw) {
+          const u = new URL(this.config.endpoint);
+          const res = await rawRequest({
+            origin: u.origin,
+            path: req.url.slice(u.origin.length),
+            method: req.method,
+            headers,
+            body: req.body,
+            timeoutMs: this.config.timeoutMs,
+            caFile: this.config.caFile,
+            insecureTls: this.config.insecureTls,
+          });
+          ({ status, headers: responseHeaders, body } = res);
+        } else {
+          const res = await this.request.fetch(req.url, {
+            method: req.method,
+            headers,
+            data: req.body,
+            failOnStatusCode: false,
+            maxRedirects: 0,
+            timeout: this.config.timeoutMs,
+          });
+          status = res.status();
+          responseHeaders = res.headers();
+          body = await res.body();
+        }
+      } catch (err) {
+        error = (err instanceof Error ? err.message : String(err)).split('\n')[0];
+        if (req.role === 'under-test') {
+          error += ' (an HTTP client could not read this response; a 204 that carries a body does this: DT-02 checks the bytes)';
+        }
+      }
+      const text = body?.toString('utf8');
+      const e = this.log.add({
+        operationId: req.op.operationId,
+        role: req.role,
+        persona: this.persona,
+        transport: req.raw ? 'raw' : 'api',
+        method: req.method,
+        url: req.url,
+        requestHeaders: headers,
+        requestBody: req.body,
+        status,
+        responseHeaders,
+        bodyBytes: body?.length,
+        bodyExcerpt: body && body.length ? excerpt(body) : undefined,
+        error,
+        attempt,
+        startedAt,
+        durationMs: Date.now() - startedAt,
+        contract:
+          req.op.underTest && status !== undefined
+            ? { documentedStatus: req.op.documentedStatuses.includes(status), errorBody: status >= 400 ? checkErrorBody(text ?? '') : undefined }
+            : undefined,
+      });
+      const retryable = error !== undefined ? /ECONNRESET|socket hang up|ECONNREFUSED/.test(error) : RETRYABLE_STATUS.has(status ?? 0);
+      if (!retryable || attempt >= req.attempts) {
+        if (error !== undefined && req.role !== 'under-test') throw new HarnessError(`${req.op.operationId} could not reach the target: ${describeExchange(e)}`);
+        return { exchange: e, text };
+      }
+      await sleep(backoffMs(attempt, responseHeaders?.['retry-after']));
+    }
+  }
+}
+
+/** Exponential backoff from 100 ms, or the server's Retry-After (seconds), capped at 5 s. */
+export function backoffMs(attempt: number, retryAfter: string | undefined): number {
+  const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
+  return Math.min(5_000, seconds !== undefined ? seconds * 1000 : 100 * 2 ** (attempt - 1));
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

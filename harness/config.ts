@@ -1,0 +1,179 @@
+// Configuration: IMS_* variables (and a .env file), validated once with one message per problem.
+import { existsSync, readFileSync } from 'node:fs';
+import type { Dialect } from './spec.js';
+import { EMBEDDED_SEED } from './embedded-target.js';
+
+export type Credentials =
+  | { form: 'token'; token: string }
+  | { form: 'aksk'; accessKey: string; secretKey: string }
+  | { form: 'iam'; endpoint: string; username: string; password: string; domain: string };
+
+export interface SuiteConfig {
+  endpoint: string;
+  embedded: boolean;
+  dialect: Dialect;
+  projectId: string;
+  imageId: string;
+  otherImageId?: string;
+  otherProjectId?: string;
+  owner?: Credentials;
+  forbidden?: Credentials;
+  tagQuota: number;
+  timeoutMs: number;
+  maxRps?: number;
+  caFile?: string;
+  insecureTls: boolean;
+  resultsDir: string;
+}
+
+/** Exit code 2 material: the configuration cannot describe a usable run. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`configuration: ${problems.join('; ')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Every IMS_* name the suite reads; anything else with the prefix is most likely a typo. */
+export const KNOWN_VARIABLES = [
+  'IMS_ENDPOINT', 'IMS_PROJECT_ID', 'IMS_IMAGE_ID', 'IMS_OTHER_IMAGE_ID', 'IMS_OTHER_PROJECT_ID', 'IMS_API_DIALECT',
+  'IMS_AUTH_TOKEN', 'IMS_ACCESS_KEY', 'IMS_SECRET_KEY', 'IMS_IAM_ENDPOINT', 'IMS_IAM_USERNAME', 'IMS_IAM_PASSWORD', 'IMS_IAM_DOMAIN',
+  'IMS_FORBIDDEN_AUTH_TOKEN', 'IMS_FORBIDDEN_ACCESS_KEY', 'IMS_FORBIDDEN_SECRET_KEY', 'IMS_FORBIDDEN_IAM_ENDPOINT',
+  'IMS_FORBIDDEN_IAM_USERNAME', 'IMS_FORBIDDEN_IAM_PASSWORD', 'IMS_FORBIDDEN_IAM_DOMAIN',
+  'IMS_TAG_QUOTA', 'IMS_TIMEOUT_MS', 'IMS_MAX_RPS', 'IMS_CA_FILE', 'IMS_INSECURE_TLS', 'IMS_RESULTS_DIR', 'IMS_WORKERS',
+  // Set by the runner itself for its worker processes.
+  'IMS_RUN_ID', 'IMS_REFERENCE_PORT', 'IMS_REFERENCE_LATENCY_MS', 'IMS_BROKER_URL',
+] as const;
+
+/** Variables whose values are secrets: never printed, never written. */
+export const SECRET_VARIABLES = [
+  'IMS_AUTH_TOKEN', 'IMS_SECRET_KEY', 'IMS_IAM_PASSWORD', 'IMS_FORBIDDEN_AUTH_TOKEN', 'IMS_FORBIDDEN_SECRET_KEY',
+  'IMS_FORBIDDEN_IAM_PASSWORD',
+] as const;
+
+type Env = Record<string, string | undefined>;
+
+function readCredentials(env: Env, prefix: 'IMS_' | 'IMS_FORBIDDEN_', problems: string[]): Credentials | undefined {
+  const v = (name: string) => env[`${prefix}${name}`]?.trim() || undefined;
+  const forms: Credentials[] = [];
+  const token = v('AUTH_TOKEN');
+  if (token) forms.push({ form: 'token', token });
+  const [ak, sk] = [v('ACCESS_KEY'), v('SECRET_KEY')];
+  if (ak && sk) forms.push({ form: 'aksk', accessKey: ak, secretKey: sk });
+  else if (ak || sk) problems.push(`${prefix}ACCESS_KEY and ${prefix}SECRET_KEY must be set together`);
+  const iam = { endpoint: v('IAM_ENDPOINT'), username: v('IAM_USERNAME'), password: v('IAM_PASSWORD'), domain: v('IAM_DOMAIN') };
+  const iamSet = Object.entries(iam).filter(([, x]) => x);
+  if (iamSet.length === 4) forms.push({ form: 'iam', ...(iam as { endpoint: string; username: string; password: string; domain: string }) });
+  else if (iamSet.length > 0) {
+    const missing = Object.entries(iam).filter(([, x]) => !x).map(([k]) => `${prefix}IAM_${k.toUpperCase()}`);
+    problems.push(`IAM authentication needs ${missing.join(', ')} as well`);
+  }
+  if (iam.endpoint && iamSet.length === 4 && !/^https?:\/\//.test(iam.endpoint)) problems.push(`${prefix}IAM_ENDPOINT must be an http(s) URL`);
+  if (forms.length > 1) problems.push(`${prefix}: set one authentication form (token, AK/SK or IAM), not ${forms.map((f) => f.form).join(' and ')}`);
+  return forms[0];
+}
+
+function positiveInt(env: Env, name: string, fallback: number | undefined, problems: string[]): number | undefined {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^[1-9][0-9]*$/.test(raw)) {
+    problems.push(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
+    return fallback;
+  }
+  return Number(raw);
+}
+
+export function loadConfig(env: Env = process.env): SuiteConfig {
+  const problems: string[] = [];
+  for (const name of Object.keys(env)) {
+    if (name.startsWith('IMS_') && !(KNOWN_VARIABLES as readonly string[]).includes(name)) {
+      problems.push(`${name} is not a variable this suite reads (see .env.example)`);
+    }
+  }
+  const dialectRaw = env.IMS_API_DIALECT?.trim() || 'ims';
+  if (dialectRaw !== 'ims' && dialectRaw !== 'openstack') problems.push(`IMS_API_DIALECT must be "ims" or "openstack", got ${JSON.stringify(dialectRaw)}`);
+  const dialect: Dialect = dialectRaw === 'openstack' ? 'openstack' : 'ims';
+
+  const endpointRaw = env.IMS_ENDPOINT?.trim();
+  const embedded = !endpointRaw;
+  let endpoint = '';
+  if (endpointRaw) {
+    try {
+      const u = new URL(endpointRaw);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`IMS_ENDPOINT must use http or https, got ${u.protocol}`);
+      if (u.search || u.hash) problems.push('IMS_ENDPOINT must not carry a query or fragment');
+      if (u.username || u.password) problems.push('IMS_ENDPOINT must not carry credentials; use the IMS_* auth variables');
+      endpoint = `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
+    } catch {
+      problems.push(`IMS_ENDPOINT is not a URL: ${JSON.stringify(endpointRaw)}`);
+    }
+  } else {
+    const port = env.IMS_REFERENCE_PORT?.trim();
+    if (!port) problems.push('IMS_ENDPOINT is not set and no embedded reference target was started (run through npm run conformance)');
+    endpoint = `http://127.0.0.1:${port ?? 0}`;
+  }
+
+  const seed = EMBEDDED_SEED;
+  const pick = (name: string, embeddedValue: string | undefined) => (embedded ? env[name]?.trim() || embeddedValue : env[name]?.trim() || undefined);
+  const projectId = pick('IMS_PROJECT_ID', seed.projectId);
+  const imageId = pick('IMS_IMAGE_ID', seed.imageId);
+  const otherImageId = pick('IMS_OTHER_IMAGE_ID', seed.otherImageId);
+  const otherProjectId = pick('IMS_OTHER_PROJECT_ID', seed.otherProjectId);
+  if (!imageId) problems.push('IMS_IMAGE_ID is required with IMS_ENDPOINT: the image the suite tags and untags');
+  if (!projectId && dialect === 'ims') problems.push('IMS_PROJECT_ID is required with IMS_ENDPOINT in the ims dialect');
+  if (otherImageId && otherImageId === imageId) problems.push('IMS_OTHER_IMAGE_ID must name a different image than IMS_IMAGE_ID');
+  if (otherProjectId && otherProjectId === projectId) problems.push('IMS_OTHER_PROJECT_ID must differ from IMS_PROJECT_ID');
+
+  let owner = readCredentials(env, 'IMS_', problems);
+  let forbidden = readCredentials(env, 'IMS_FORBIDDEN_', problems);
+  if (embedded) {
+    owner ??= { form: 'token', token: seed.tokens.owner };
+    forbidden ??= { form: 'token', token: seed.tokens.forbidden };
+  }
+
+  const caFile = env.IMS_CA_FILE?.trim() || undefined;
+  if (caFile && !existsSync(caFile)) problems.push(`IMS_CA_FILE does not exist: ${caFile}`);
+  else if (caFile && !readFileSync(caFile, 'utf8').includes('BEGIN CERTIFICATE')) problems.push(`IMS_CA_FILE holds no PEM certificate: ${caFile}`);
+  const insecure = env.IMS_INSECURE_TLS?.trim();
+  if (insecure && insecure !== '0' && insecure !== '1') problems.push('IMS_INSECURE_TLS must be 1 or 0');
+
+  const config: SuiteConfig = {
+    endpoint,
+    embedded,
+    dialect,
+    projectId: projectId ?? '',
+    imageId: imageId ?? '',
+    otherImageId,
+    otherProjectId: dialect === 'ims' ? otherProjectId : undefined,
+    owner,
+    forbidden,
+    tagQuota: positiveInt(env, 'IMS_TAG_QUOTA', 10, problems)!,
+    timeoutMs: positiveInt(env, 'IMS_TIMEOUT_MS', 10_000, problems)!,
+    maxRps: positiveInt(env, 'IMS_MAX_RPS', undefined, problems),
+    caFile,
+    insecureTls: insecure === '1',
+    resultsDir: env.IMS_RESULTS_DIR?.trim() || 'results',
+  };
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** What may be shown of a configuration: no secret, only which forms are configured. */
+export function describeConfig(c: SuiteConfig): Record<string, unknown> {
+  return {
+    endpoint: c.endpoint,
+    embedded: c.embedded,
+    dialect: c.dialect,
+    projectId: c.projectId,
+    imageId: c.imageId,
+    otherImageId: c.otherImageId ?? null,
+    otherProjectId: c.otherProjectId ?? null,
+    ownerAuth: c.owner?.form ?? 'none',
+    forbiddenPersona: c.forbidden?.form ?? 'not configured',
+    tagQuota: c.tagQuota,
+    timeoutMs: c.timeoutMs,
+    maxRps: c.maxRps ?? null,
+    caFile: c.caFile ?? null,
+    insecureTls: c.insecureTls,
+  };
+}

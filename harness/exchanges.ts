@@ -1,0 +1,63 @@
+// One record per HTTP exchange: the evidence a verdict names. Redacted at creation, so nothing later can leak.
+import { redactHeaders, redactText } from './redact.js';
+
+export type ExchangeRole = 'under-test' | 'fixture' | 'cleanup' | 'auth' | 'preflight';
+
+export interface Exchange {
+  seq: number;
+  operationId: string | null;
+  role: ExchangeRole;
+  persona: string;
+  transport: 'api' | 'raw';
+  method: string;
+  url: string;
+  requestHeaders: Record<string, string>;
+  requestBody?: string;
+  status?: number;
+  responseHeaders?: Record<string, string>;
+  bodyBytes?: number;
+  bodyExcerpt?: string;
+  /** Transport failure: no usable HTTP response. */
+  error?: string;
+  attempt: number;
+  startedAt: number;
+  durationMs: number;
+  /** Contract check of a response of the operation under test (DT-11), computed on the full body. */
+  contract?: { documentedStatus: boolean; errorBody?: { valid: boolean; errors: string[] } };
+}
+
+const EXCERPT = 512;
+
+export function excerpt(body: Buffer | string): string {
+  const text = typeof body === 'string' ? body : body.toString('utf8');
+  return redactText(text.length > EXCERPT ? `${text.slice(0, EXCERPT)}…(${text.length - EXCERPT} more)` : text);
+}
+
+export function redactExchange(e: Exchange): Exchange {
+  return {
+    ...e,
+    url: redactText(e.url),
+    requestHeaders: redactHeaders(e.requestHeaders),
+    responseHeaders: e.responseHeaders && redactHeaders(e.responseHeaders),
+    requestBody: e.requestBody === undefined ? undefined : redactText(e.requestBody),
+    error: e.error === undefined ? undefined : redactText(e.error),
+  };
+}
+
+/** A one-line form for failure messages: `DELETE /v2/.../tags/k -> 204 (12 ms)`. */
+export function describeExchange(e: Exchange): string {
+  const outcome = e.error ? `failed: ${e.error}` : `${e.status}${e.bodyBytes ? ` with ${e.bodyBytes} body bytes ${JSON.stringify(e.bodyExcerpt?.slice(0, 160))}` : ''}`;
+  return `${e.method} ${e.url} [${e.persona}] -> ${outcome}`;
+}
+
+/** Collects the exchanges of one test (or of the global setup). */
+export class ExchangeLog {
+  readonly exchanges: Exchange[] = [];
+  private seq = 0;
+
+  add(e: Omit<Exchange, 'seq'>): Exchange {
+    const recorded = redactExchange({ ...e, seq: ++this.seq });
+    this.exchanges.push(recorded);
+    return recorded;
+  }
+}

@@ -1,0 +1,31 @@
+// Files a run leaves in the results folder besides the reports: what the preflight found, and the integrity check.
+import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+
+export const runFile = (resultsDir: string, name: 'preflight.json' | 'integrity.json') => join(resultsDir, 'run', name);
+
+export function writeJson(file: string, value: unknown): void {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function readJson<T>(file: string): T | undefined {
+  return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as T) : undefined;
+}
+
+export interface PreflightRecord {
+  ok: boolean;
+  runId: string;
+  message?: string;
+  warnings: string[];
+  snapshot?: Record<string, Record<string, string | null>>;
+  freeSlots?: Record<string, number>;
+  clockSkewMs?: number;
+}
+
+export interface IntegrityRecord {
+  checked: number;
+  intact: number;
+  lost: { image: string; key: string; value: string | null; now: string | null | 'missing' }[];
+  error?: string;
+}

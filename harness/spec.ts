@@ -1,0 +1,134 @@
+// The spec is the single source of the path templates, status sets, error schemas and requirement catalogue.
+// Everything the suite and its reporter know about the contract is read from here.
+import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
+import { parse } from 'yaml';
+import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import addFormatsModule from 'ajv-formats';
+import type { OpenAPIV3_1 } from 'openapi-types';
+
+export const SPEC_PATH = fileURLToPath(new URL('../spec/delete-image-tag.openapi.yaml', import.meta.url));
+
+export type Dialect = 'ims' | 'openstack';
+export type Tier = 'required' | 'advisory';
+
+export interface Requirement {
+  id: string;
+  level: 'MUST' | 'SHOULD' | 'MAY';
+  tier: Tier;
+  /** `test`: decided by the tests annotated with it; `run`: decided over every exchange of the run. */
+  scope: 'test' | 'run';
+  dialects: Dialect[];
+  title: string;
+  clause: string;
+  description: string;
+}
+
+export interface Operation {
+  operationId: string;
+  method: string;
+  pathTemplate: string;
+  dialect: Dialect;
+  underTest: boolean;
+  documentedStatuses: number[];
+}
+
+type SpecDocument = OpenAPIV3_1.Document & { 'x-requirements': Requirement[] };
+
+const specText = readFileSync(SPEC_PATH, 'utf8');
+export const specDocument = parse(specText) as SpecDocument;
+/** SHA-256 of the spec file as shipped: reports and bundles name the exact contract they were judged against. */
+export const specSha256 = createHash('sha256').update(specText).digest('hex');
+
+export const requirements: readonly Requirement[] = specDocument['x-requirements'];
+
+export function requirement(id: string): Requirement {
+  const found = requirements.find((r) => r.id === id);
+  if (!found) throw new Error(`unknown requirement ${id}: not in the spec's x-requirements`);
+  return found;
+}
+
+const HTTP_METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options'] as const;
+
+function collectOperations(): Map<string, Operation> {
+  const ops = new Map<string, Operation>();
+  for (const [pathTemplate, item] of Object.entries(specDocument.paths ?? {})) {
+    for (const method of HTTP_METHODS) {
+      const op = item?.[method] as (OpenAPIV3_1.OperationObject & Record<string, unknown>) | undefined;
+      if (!op?.operationId) continue;
+      ops.set(op.operationId, {
+        operationId: op.operationId,
+        method: method.toUpperCase(),
+        pathTemplate,
+        dialect: op['x-dialect'] as Dialect,
+        underTest: op['x-operation-role'] === 'under-test',
+        documentedStatuses: Object.keys(op.responses ?? {}).map(Number).sort((a, b) => a - b),
+      });
+    }
+  }
+  return ops;
+}
+
+const operations = collectOperations();
+
+export function operation(operationId: string): Operation {
+  const op = operations.get(operationId);
+  if (!op) throw new Error(`operation ${operationId} is not in the spec`);
+  return op;
+}
+
+/** The operations a dialect uses, by role: the delete under test and the two fixture operations. */
+export const DIALECT_OPERATIONS: Record<Dialect, { delete: string; add: string; list: string }> = {
+  ims: { delete: 'deleteImageTag', add: 'addImageTag', list: 'listImageTags' },
+  openstack: { delete: 'osDeleteImageTag', add: 'osAddImageTag', list: 'osShowImage' },
+};
+
+// Schemas are compiled once per process; refs inside the spec resolve against the spec document itself.
+const ajv = new Ajv2020({ allErrors: true, strict: true });
+(addFormatsModule as unknown as (a: Ajv2020) => void)(ajv);
+const SPEC_ID = 'urn:ims:delete-image-tag:openapi';
+
+// Component refs are written '#/components/schemas/X'; the registered copy keeps the schemas under $defs.
+const refRewrite = (schema: unknown): unknown => {
+  if (Array.isArray(schema)) return schema.map(refRewrite);
+  if (schema && typeof schema === 'object') {
+    return Object.fromEntries(
+      Object.entries(schema).map(([k, v]) =>
+        k === '$ref' && typeof v === 'string' ? [k, v.replace('#/components/schemas/', `${SPEC_ID}#/$defs/`)] : [k, refRewrite(v)],
+      ),
+    );
+  }
+  return schema;
+};
+ajv.addSchema({ $id: SPEC_ID, $defs: refRewrite(specDocument.components?.schemas ?? {}) as Record<string, unknown> });
+
+const compileComponent = (name: string): ValidateFunction => ajv.compile({ $ref: `${SPEC_ID}#/$defs/${name}` });
+
+const errorBodyValidator = compileComponent('ErrorBody');
+const tagListValidator = compileComponent('TagList');
+const osImageValidator = compileComponent('OsImage');
+
+export interface SchemaCheck {
+  valid: boolean;
+  errors: string[];
+}
+
+function check(validate: ValidateFunction, value: unknown): SchemaCheck {
+  const valid = validate(value) as boolean;
+  return { valid, errors: valid ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim()) };
+}
+
+/** Validates an error response body (raw text) against the spec's ErrorBody schema. */
+export function checkErrorBody(text: string): SchemaCheck {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return { valid: false, errors: [`body is not JSON: ${JSON.stringify(text.slice(0, 80))}`] };
+  }
+  return check(errorBodyValidator, value);
+}
+
+export const checkTagList = (value: unknown): SchemaCheck => check(tagListValidator, value);
+export const checkOsImage = (value: unknown): SchemaCheck => check(osImageValidator, value);

@@ -1,0 +1,98 @@
+// The tag factory: unique keys per test, creation within the run's tag slots, a ledger line before every add,
+// and a teardown that deletes only what this test created and did not see deleted.
+import type { ApiClient } from './client.js';
+import type { BrokerClient } from './broker.js';
+import type { Exchange } from './exchanges.js';
+import { appendLedger } from './ledger.js';
+import { runPrefix } from './run-id.js';
+import { HarnessError } from './errors.js';
+
+export interface Created {
+  image: string;
+  key: string;
+  value: string;
+  /** The value as the listing will show it: null where the dialect's tags carry no values. */
+  listed: string | null;
+  raw: boolean;
+}
+
+export interface CreateResult {
+  created: boolean;
+  exchange: Exchange;
+}
+
+let counter = 0; // per worker process; the worker index makes it unique in the run
+
+export class TagFactory {
+  private readonly held = new Map<string, number>();
+  private readonly used = new Map<string, number>();
+  private readonly live: Created[] = [];
+
+  constructor(
+    private readonly client: ApiClient,
+    private readonly broker: BrokerClient,
+    private readonly opts: { runId: string; workerIndex: number; resultsDir: string; defaultImage: string },
+  ) {}
+
+  /** A fresh stem: `ctk-<run>-<worker><n>`, within the strictest published add rule. */
+  stem(): string {
+    return `${runPrefix(this.opts.runId)}${this.opts.workerIndex.toString(36)}x${(++counter).toString(36)}`;
+  }
+
+  /**
+   * Reserves tag slots on an image for this test: at least `atLeast`, at most `want`. Waits while other
+   * tests hold the image's free quota. Returns the number granted.
+   */
+  async reserve(want: number, atLeast: number = want, image: string = this.opts.defaultImage): Promise<number> {
+    const granted = await this.broker.acquire(image, want, atLeast);
+    this.held.set(image, (this.held.get(image) ?? 0) + granted);
+    return granted;
+  }
+
+  /** Adds a tag. `created` is true when the target answered 2xx; a refusal is not an error here. */
+  async create(key: string, opts: { image?: string; value?: string; raw?: boolean } = {}): Promise<CreateResult> {
+    const image = opts.image ?? this.opts.defaultImage;
+    const used = this.used.get(image) ?? 0;
+    if (used >= (this.held.get(image) ?? 0)) throw new HarnessError(`test creates more tags on ${image} than it reserved`);
+    const value = opts.value ?? `v-${this.stem()}`;
+    appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, raw: opts.raw, at: new Date().toISOString() });
+    this.used.set(image, used + 1);
+    const exchange = await this.client.addTag(key, value, { image, raw: opts.raw });
+    const created = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300;
+    if (created) this.live.push({ image, key, value, listed: this.client.listsValues ? value : null, raw: !!opts.raw });
+    else this.used.set(image, used); // nothing was added: the slot is free again
+    return { created, exchange };
+  }
+
+  /** Creates a tag that the test cannot do without: a refusal is a harness error naming the exchange. */
+  async mustCreate(key: string, opts: { image?: string; value?: string } = {}): Promise<Created> {
+    const { created, exchange } = await this.create(key, opts);
+    if (!created) throw new HarnessError(`the target refused to create the tag ${JSON.stringify(key)} (add answered ${exchange.status ?? exchange.error})`);
+    return this.live.at(-1)!;
+  }
+
+  /** The test saw the tag deleted (204): teardown leaves it alone and its slot is reusable. */
+  deleted(key: string, image: string = this.opts.defaultImage): void {
+    const i = this.live.findIndex((t) => t.key === key && t.image === image);
+    if (i >= 0) {
+      this.live.splice(i, 1);
+      this.used.set(image, (this.used.get(image) ?? 1) - 1);
+    }
+  }
+
+  /** Deletes what this test created and did not see deleted, then returns the slots. Runs even after a failure. */
+  async cleanup(): Promise<string[]> {
+    const problems: string[] = [];
+    await Promise.all(
+      this.live.splice(0).map(async (t) => {
+        const e = await this.client.cleanupDelete(t.key, { image: t.image, raw: t.raw }).catch((err: unknown) => err);
+        if (e instanceof Error) problems.push(`cleanup of ${JSON.stringify(t.key)}: ${e.message}`);
+        else if ((e as Exchange).status !== 204 && (e as Exchange).status !== 404) problems.push(`cleanup of ${JSON.stringify(t.key)} answered ${(e as Exchange).status}`);
+      }),
+    );
+    await Promise.all([...this.held].map(([image, n]) => this.broker.release(image, n)));
+    this.held.clear();
+    this.used.clear();
+    return problems;
+  }
+}

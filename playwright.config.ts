@@ -1,0 +1,32 @@
+import { defineConfig } from '@playwright/test';
+import { prepareRun } from './harness/run-setup.js';
+import { EMBEDDED_SEED } from './harness/embedded-target.js';
+
+const run = prepareRun();
+const workers = Number(process.env.IMS_WORKERS) || 4; // I/O bound: more workers than cores
+
+export default defineConfig({
+  testDir: 'tests',
+  fullyParallel: true,
+  forbidOnly: true,
+  retries: 0, // a retried conformance test would hide a flaky target
+  workers,
+  timeout: 60_000,
+  outputDir: 'results/test-output',
+  globalSetup: './harness/global-setup.ts',
+  reporter: [['list'], ['./reporter/conformance-reporter.ts']],
+  webServer: run.embedded
+    ? {
+        command: [
+          `node --import tsx reference/main.ts --port ${run.referencePort} --max-lifetime-s 3600`,
+          process.env.IMS_REFERENCE_LATENCY_MS ? `--latency-ms ${Number(process.env.IMS_REFERENCE_LATENCY_MS)}` : '',
+        ].join(' '),
+        url: `http://127.0.0.1:${run.referencePort}/`,
+        env: { REFERENCE_SEED: JSON.stringify(EMBEDDED_SEED) },
+        reuseExistingServer: false,
+        timeout: 20_000,
+        stdout: 'ignore',
+        stderr: 'pipe',
+      }
+    : undefined,
+});

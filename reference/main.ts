@@ -1,0 +1,123 @@
+// `npm run reference`: starts the reference target. The seed comes from REFERENCE_SEED (JSON) or is made up
+// and printed as the IMS_* lines that point the suite at it.
+import { parseArgs } from 'node:util';
+import type { AddressInfo } from 'node:net';
+import { createReferenceServer } from './server.js';
+import { MUTANTS, isMutantName, type MutantName } from './mutants.js';
+import { parseSeed, randomSeed } from './seed.js';
+
+const USAGE = `usage: npm run reference -- [options]
+  --port N                    listen port (default 8080; 0 picks a free one)
+  --host H                    listen address (default 127.0.0.1)
+  --latency-ms N              delay every response by N ms
+  --tag-quota N               at most N tags per image (adds beyond answer 400)
+  --unknown-image-status 400  answer 400 instead of 404 for an unknown image
+  --add-key-rule strict       the add operation refuses keys outside [A-Za-z0-9_-.:+@]{1,36}
+  --extra-headers             add gateway-like extra headers to every response
+  --preexisting-tags JSON     tags the main image carries at start, e.g. '{"env":"prod"}'
+  --mutant NAME[,NAME]        start with deliberate faults (see --list-mutants)
+  --max-lifetime-s N          stop by itself after N seconds
+  --list-mutants              print the mutant names and what each breaks, then exit
+  REFERENCE_SEED='{...}'      ids and credentials to serve (default: random, printed)`;
+
+function fatal(message: string): never {
+  process.stderr.write(`reference: ${message}\n`);
+  process.exit(2);
+}
+
+let parsed;
+try {
+  parsed = parseArgs({
+    options: {
+      port: { type: 'string', default: '8080' },
+      host: { type: 'string', default: '127.0.0.1' },
+      'latency-ms': { type: 'string' },
+      'tag-quota': { type: 'string' },
+      'unknown-image-status': { type: 'string' },
+      'add-key-rule': { type: 'string' },
+      'extra-headers': { type: 'boolean' },
+      'preexisting-tags': { type: 'string' },
+      mutant: { type: 'string', multiple: true },
+      'max-lifetime-s': { type: 'string' },
+      'list-mutants': { type: 'boolean' },
+      help: { type: 'boolean' },
+    },
+  });
+} catch (err) {
+  fatal(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+}
+const { values } = parsed;
+if (values.help) {
+  process.stdout.write(`${USAGE}\n`);
+  process.exit(0);
+}
+if (values['list-mutants']) {
+  for (const [name, what] of Object.entries(MUTANTS)) process.stdout.write(`${name}\t${what}\n`);
+  process.exit(0);
+}
+
+const int = (name: string, raw: string | undefined): number | undefined => {
+  if (raw === undefined) return undefined;
+  if (!/^\d+$/.test(raw)) fatal(`--${name} must be a whole number`);
+  return Number(raw);
+};
+const mutants = new Set<MutantName>();
+for (const name of (values.mutant ?? []).flatMap((m) => m.split(',')).filter(Boolean)) {
+  if (!isMutantName(name)) fatal(`unknown mutant ${name} (see --list-mutants)`);
+  mutants.add(name);
+}
+const unknownImageStatus = int('unknown-image-status', values['unknown-image-status']);
+if (unknownImageStatus !== undefined && unknownImageStatus !== 400 && unknownImageStatus !== 404) fatal('--unknown-image-status must be 400 or 404');
+const addKeyRule = values['add-key-rule'];
+if (addKeyRule !== undefined && addKeyRule !== 'strict' && addKeyRule !== 'none') fatal('--add-key-rule must be strict or none');
+let preexistingTags: Record<string, string> | undefined;
+try {
+  preexistingTags = values['preexisting-tags'] ? (JSON.parse(values['preexisting-tags']) as Record<string, string>) : undefined;
+} catch {
+  fatal('--preexisting-tags must be a JSON object of key to value');
+}
+
+const seedFromEnv = process.env.REFERENCE_SEED;
+let seed;
+try {
+  seed = seedFromEnv ? parseSeed(seedFromEnv) : randomSeed();
+} catch (err) {
+  fatal(`REFERENCE_SEED: ${err instanceof Error ? err.message : String(err)}`);
+}
+
+const server = createReferenceServer({
+  seed,
+  latencyMs: int('latency-ms', values['latency-ms']),
+  tagQuota: int('tag-quota', values['tag-quota']),
+  unknownImageStatus: unknownImageStatus as 400 | 404 | undefined,
+  addKeyRule: addKeyRule as 'strict' | 'none' | undefined,
+  extraHeaders: values['extra-headers'],
+  preexistingTags,
+  mutants,
+});
+
+server.on('error', (err) => fatal(err.message));
+server.listen(int('port', values.port) ?? 8080, values.host, () => {
+  const { port } = server.address() as AddressInfo;
+  const endpoint = `http://${values.host}:${port}`;
+  const notes = [mutants.size ? `mutants: ${[...mutants].join(', ')}` : 'no mutants', values['latency-ms'] ? `latency ${values['latency-ms']} ms` : ''].filter(Boolean);
+  process.stdout.write(`reference target listening on ${endpoint} (${notes.join('; ')})\n`);
+  if (!seedFromEnv) {
+    // A made-up seed is only useful if the user can see it; these are throwaway local credentials.
+    process.stdout.write(
+      [
+        `IMS_ENDPOINT=${endpoint}`,
+        `IMS_PROJECT_ID=${seed.projectId}`,
+        `IMS_IMAGE_ID=${seed.imageId}`,
+        `IMS_OTHER_IMAGE_ID=${seed.otherImageId}`,
+        `IMS_OTHER_PROJECT_ID=${seed.otherProjectId}`,
+        `IMS_AUTH_TOKEN=${seed.tokens.owner}`,
+        `IMS_FORBIDDEN_AUTH_TOKEN=${seed.tokens.forbidden}`,
+      ].join('\n') + '\n',
+    );
+  }
+});
+
+const lifetime = int('max-lifetime-s', values['max-lifetime-s']);
+if (lifetime) setTimeout(() => process.exit(0), lifetime * 1000).unref();
+for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.close(() => process.exit(0)));

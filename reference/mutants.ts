@@ -1,0 +1,42 @@
+// Deliberate faults the reference target can be started with (--mutant NAME). Each is a realistic
+// implementation mistake; the self-test proves the suite notices every one of them.
+
+export const MUTANTS = {
+  'delete-200-json': 'answers 200 with a JSON body instead of 204',
+  'delete-204-with-body': 'the 204 carries a body (written to the socket directly)',
+  'delete-204-content-length': 'the 204 carries Content-Length: 0',
+  'idempotent-second-delete': 'a second delete of the same key answers 204',
+  'missing-key-204': 'deleting a key that never existed answers 204',
+  'reject-non-ascii-400': 'keys with non-ASCII characters get 400',
+  'reject-long-key-400': 'keys longer than 36 characters get 400',
+  'no-auth': 'no authentication check at all',
+  'any-token': 'any non-empty token is accepted as the owner',
+  'missing-token-403': 'a request without a token gets 403 instead of 401',
+  'forbidden-401': 'the persona without permission gets 401 instead of 403',
+  'forbidden-may-delete': 'the persona without permission may delete',
+  'cross-project-delete': "the owner may delete through another project's path",
+  'cross-project-404': "the owner in another project's path gets 404 (not 403)",
+  'auth-after-delete': 'the permission check runs after the delete: the error is right but the tag is gone',
+  'double-decode': 'the key is percent-decoded twice',
+  'no-decode': 'the key is not decoded: matched in its encoded form',
+  'plus-as-space': 'a + in the key is decoded as a space',
+  'case-insensitive': 'keys are compared case-insensitively',
+  'trim-keys': 'keys are trimmed before comparison',
+  'nfc-normalise': 'keys are NFC-normalised before comparison',
+  'prefix-delete': 'deleting a key also deletes the keys it prefixes',
+  'delete-all-tags': 'delete removes every tag of the image',
+  'delete-on-every-image': 'delete removes the key from every image of the project',
+  'list-keeps-deleted': 'the list still shows a deleted tag',
+  'non-atomic-delete': 'check-then-delete without atomicity: concurrent deletes both get 204',
+  'html-errors': 'error bodies are HTML',
+  'wrong-error-shape': 'error bodies are JSON of the wrong shape',
+  'unknown-image-204': 'a delete on an unknown image answers 204',
+  'percent-key-500': 'keys containing % get 500',
+  'dot-segments-normalised': 'dot-segments in the path are resolved before routing',
+} as const;
+
+export type MutantName = keyof typeof MUTANTS;
+
+export function isMutantName(name: string): name is MutantName {
+  return Object.hasOwn(MUTANTS, name);
+}

@@ -1,0 +1,30 @@
+// DT-05, DT-06: the operation is deliberately not idempotent.
+import { test, expect, covers, evidence } from '../fixtures/index.js';
+import { blockedUnless } from '../fixtures/preconditions.js';
+
+test('deleting a key the image never carried answers 404', covers({ requirement: 'DT-05', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0501' }), async ({ api, tags }) => {
+  const del = await api.deleteTag(tags.stem());
+  expect(del.status, evidence('DT-05', 'deleting a key that does not exist must answer 404', del)).toBe(404);
+});
+
+test('a second delete of the same key answers 404', covers({ requirement: 'DT-05', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0502' }), async ({ api, tags }) => {
+  await tags.reserve(1);
+  const { key } = await tags.mustCreate(tags.stem());
+  const first = await api.deleteTag(key);
+  blockedUnless(first.status === 204, 'the first delete did not answer 204, see DT-01', first);
+  tags.deleted(key);
+  const second = await api.deleteTag(key);
+  expect(second.status, evidence('DT-05', 'the second delete of a key must answer 404 (the operation is not idempotent)', first, second)).toBe(404);
+});
+
+const CONCURRENT = 5;
+
+test(`of ${CONCURRENT} concurrent deletes of one key exactly one answers 204`, covers({ requirement: 'DT-06', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0601' }), async ({ api, tags }) => {
+  await tags.reserve(1);
+  const { key } = await tags.mustCreate(tags.stem());
+  const answers = await Promise.all(Array.from({ length: CONCURRENT }, () => api.deleteTag(key)));
+  if (answers.some((e) => e.status === 204)) tags.deleted(key);
+  const statuses = answers.map((e) => e.status ?? 0).sort((a, b) => a - b);
+  const expected = [204, ...Array<number>(CONCURRENT - 1).fill(404)];
+  expect(statuses, evidence('DT-06', `exactly one concurrent delete must answer 204 and the other ${CONCURRENT - 1} 404`, ...answers)).toEqual(expected);
+});
