@@ -4,6 +4,7 @@ import { EMBEDDED_SEED } from './harness/embedded-target.js';
 
 const run = prepareRun();
 const workers = Number(process.env.IMS_WORKERS) || 4; // I/O bound: more workers than cores
+const resultsDir = process.env.IMS_RESULTS_DIR || 'results';
 
 export default defineConfig({
   testDir: 'tests',
@@ -12,7 +13,7 @@ export default defineConfig({
   retries: 0, // a retried conformance test would hide a flaky target
   workers,
   timeout: 60_000,
-  outputDir: 'results/test-output',
+  outputDir: `${resultsDir}/test-output`,
   globalSetup: './harness/global-setup.ts',
   reporter: [['list'], ['./reporter/conformance-reporter.ts']],
   webServer: run.embedded
