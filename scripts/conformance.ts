@@ -1,37 +1,66 @@
 // `npm run conformance`: validates the configuration, runs the suite through Playwright, and exits with the
 // verdict: 0 conformant, 1 not shown conformant, 2 unusable (configuration, target or harness).
-import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+// The self-test and the benchmark call runConformance() too: the same entry point a user has.
+import { spawn } from 'node:child_process';
+import { rmSync, openSync, closeSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from '../harness/config.js';
 import { readJson, runFile, type PreflightRecord } from '../harness/run-files.js';
 
 export const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const PLAYWRIGHT_CLI = join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 
-function fail(message: string): never {
-  process.stderr.write(`ims-conformance: ${message}\n`);
-  process.exit(EXIT.unusable);
+export interface ConformanceRun {
+  exitCode: number;
+  /** One line for the user when the run could not give a verdict. */
+  message?: string;
+  resultsDir: string;
 }
 
-export function runConformance(playwrightArgs: string[]): number {
-  dotenv.config({ quiet: true });
+export interface RunOptions {
+  args?: string[];
+  env?: NodeJS.ProcessEnv;
+  /** A file for Playwright's output; the console when unset. */
+  logFile?: string;
+}
+
+export async function runConformance(opts: RunOptions = {}): Promise<ConformanceRun> {
+  const env = opts.env ?? process.env;
   let resultsDir = 'results';
   try {
     // The embedded target's port is chosen later by the Playwright config; any value validates here.
-    resultsDir = loadConfig({ ...process.env, IMS_REFERENCE_PORT: process.env.IMS_REFERENCE_PORT || '0' }).resultsDir;
+    resultsDir = loadConfig({ ...env, IMS_REFERENCE_PORT: env.IMS_REFERENCE_PORT || '0' }).resultsDir;
   } catch (err) {
-    if (err instanceof ConfigError) fail(err.problems.length === 1 ? err.problems[0]! : `configuration:\n  - ${err.problems.join('\n  - ')}`);
-    throw err;
+    if (!(err instanceof ConfigError)) throw err;
+    const message = err.problems.length === 1 ? err.problems[0]! : `configuration:\n  - ${err.problems.join('\n  - ')}`;
+    return { exitCode: EXIT.unusable, message, resultsDir };
   }
-  rmSync(join(resultsDir, 'report.json'), { force: true });
-  const child = spawnSync(process.execPath, [join('node_modules', '@playwright', 'test', 'cli.js'), 'test', ...playwrightArgs], { stdio: 'inherit', env: process.env });
-  if (child.error) fail(`could not start Playwright: ${child.error.message}`);
-  const report = readJson<{ verdict: string; exitCode: number }>(join(resultsDir, 'report.json'));
-  const preflight = readJson<PreflightRecord>(runFile(resultsDir, 'preflight.json'));
-  if (preflight && !preflight.ok) fail(`the target is unusable: ${preflight.message}`);
-  if (!report) fail(`the run ended without a report (Playwright exited ${child.status ?? child.signal}); see the output above`);
-  return report.exitCode;
+  const absResults = join(ROOT, resultsDir);
+  rmSync(join(absResults, 'report.json'), { force: true });
+  const out = opts.logFile ? openSync(opts.logFile, 'w') : undefined;
+  const status = await new Promise<number | string>((resolve) => {
+    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', ...(opts.args ?? [])], {
+      cwd: ROOT,
+      env,
+      stdio: out === undefined ? 'inherit' : ['ignore', out, out],
+    });
+    child.on('error', (err) => resolve(`could not start Playwright: ${err.message}`));
+    child.on('exit', (code, signal) => resolve(code ?? `signal ${signal}`));
+  });
+  if (out !== undefined) closeSync(out);
+  const preflight = readJson<PreflightRecord>(runFile(absResults, 'preflight.json'));
+  if (preflight && !preflight.ok) return { exitCode: EXIT.unusable, message: `the target is unusable: ${preflight.message}`, resultsDir: absResults };
+  const report = readJson<{ exitCode: number }>(join(absResults, 'report.json'));
+  if (!report) return { exitCode: EXIT.unusable, message: `the run ended without a report (Playwright: ${status}); see the output above`, resultsDir: absResults };
+  return { exitCode: report.exitCode, resultsDir: absResults };
 }
 
-if (import.meta.url === `file://${process.argv[1]}`) process.exit(runConformance(process.argv.slice(2)));
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  dotenv.config({ quiet: true });
+  const run = await runConformance({ args: process.argv.slice(2) });
+  if (run.message) process.stderr.write(`ims-conformance: ${run.message}\n`);
+  process.exit(run.exitCode);
+}
