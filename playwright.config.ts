@@ -1,6 +1,7 @@
 import { defineConfig } from '@playwright/test';
 import { prepareRun } from './harness/run-setup.js';
 import { EMBEDDED_SEED } from './harness/embedded-target.js';
+import { reporters } from './reporter/reporter-list.js';
 
 const run = prepareRun();
 const workers = Number(process.env.IMS_WORKERS) || 4; // I/O bound: more workers than cores
@@ -15,7 +16,7 @@ export default defineConfig({
   timeout: 60_000,
   outputDir: `${resultsDir}/test-output`,
   globalSetup: './harness/global-setup.ts',
-  reporter: [['list'], ['./reporter/conformance-reporter.ts']],
+  reporter: reporters(resultsDir, 'run'),
   webServer: run.embedded
     ? {
         command: [

@@ -1,15 +1,27 @@
 // The project's Playwright reporter: turns test results into per-requirement outcomes and a verdict, writes
-// results/report.json, and ends the console with the verdict on one line. Composes with the built-in reporters.
-import type { FullConfig, FullResult, Reporter, Suite, TestCase, TestResult } from '@playwright/test/reporter';
+// results/report.json and report.md, and ends the console with the verdict on one line. Composes with the built-in
+// reporters. Under `playwright merge-reports` (option `merge`) it reads the shards' run records instead of results/run.
+import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requirements, specSha256, SPEC_PATH } from '../harness/spec.js';
 import { describeConfig, loadConfig } from '../harness/config.js';
-import type { Exchange } from '../harness/exchanges.js';
+import { describeExchange, type Exchange } from '../harness/exchanges.js';
 import { redactText } from '../harness/redact.js';
 import { registerConfigSecrets } from '../harness/secrets.js';
-import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from '../harness/run-files.js';
+import { writeJson } from '../harness/run-files.js';
 import { decideByExchanges, decideByTests, exitCodeOf, skipKindOf, verdictOf, type RequirementRecord, type TestRecord } from './outcomes.js';
 import { suiteIdentity } from './identity.js';
+import { readOwnRunRecord, readRunRecords, writeRunRecord, type RunRecord, type Shard } from './run-record.js';
+import { renderMarkdown } from './markdown.js';
+import type { ConformanceReport, ReportedTest } from './report-types.js';
+
+export interface ConformanceReporterOptions {
+  /** Where this run leaves its run record for a later merge (next to its blob report). */
+  recordDir?: string;
+  /** Merge mode: the folder of the blob reports and run records being merged. */
+  merge?: string;
+}
 
 const annotation = (test: TestCase, type: string) => test.annotations.find((a) => a.type === type)?.description;
 
@@ -18,10 +30,14 @@ export default class ConformanceReporter implements Reporter {
   private readonly errors: string[] = [];
   private startedAt = new Date();
   private workers = 1;
+  private shard: Shard | null = null;
+
+  constructor(private readonly options: ConformanceReporterOptions = {}) {}
 
   onBegin(config: FullConfig): void {
     this.startedAt = new Date();
     this.workers = config.workers;
+    this.shard = config.shard;
   }
 
   onTestEnd(test: TestCase, result: TestResult): void {
@@ -57,20 +73,32 @@ export default class ConformanceReporter implements Reporter {
     };
   }
 
+  /** This run's record, or in merge mode the shards' records (with what is wrong with the set). */
+  private runRecords(resultsDir: string, target: RunRecord['target']): { records: RunRecord[]; problems: string[] } {
+    if (this.options.merge) return readRunRecords(this.options.merge);
+    const own = readOwnRunRecord(resultsDir, target, this.shard);
+    if (this.options.recordDir) writeRunRecord(this.options.recordDir, own);
+    return { records: [own], problems: [] };
+  }
+
   async onEnd(result: FullResult): Promise<{ status: FullResult["status"] }> {
     const config = safeConfig();
     const resultsDir = config?.resultsDir ?? 'results';
-    const preflight = readJson<PreflightRecord>(runFile(resultsDir, 'preflight.json'));
-    const integrity = readJson<IntegrityRecord>(runFile(resultsDir, 'integrity.json'));
+    const { records, problems } = this.runRecords(resultsDir, config ? describeConfig(config) : null);
     const tests = [...this.results].map(([t, r]) => this.record(t, r));
-    const preflightExchanges = readJson<Exchange[]>(join(resultsDir, 'run', 'preflight-exchanges.json')) ?? [];
+    const preflightExchanges = records.flatMap((r) => r.preflightExchanges);
     const allExchanges = [...preflightExchanges, ...tests.flatMap((t) => t.exchanges)];
 
-    const fatal: string[] = [];
-    if (!preflight?.ok) fatal.push(`preflight: ${preflight?.message ?? this.errors[0] ?? 'did not run'}`);
-    if (integrity?.lost.length) fatal.push(`pre-existing tags lost: ${integrity.lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
-    if (integrity?.error) fatal.push(`pre-existing tags could not be checked: ${integrity.error}`);
-    const ran = preflight?.ok === true;
+    const fatal: string[] = [...problems];
+    for (const { preflight, integrity, shard } of records) {
+      const where = shard && this.options.merge ? ` (shard ${shard.current}/${shard.total})` : '';
+      if (!preflight?.ok) fatal.push(`preflight${where}: ${preflight?.message ?? this.errors[0] ?? 'did not run'}`);
+      if (integrity?.lost.length) fatal.push(`pre-existing tags lost${where}: ${integrity.lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
+      if (integrity?.error) fatal.push(`pre-existing tags could not be checked${where}: ${integrity.error}`);
+    }
+    const ran = records.length > 0 && records.every((r) => r.preflight?.ok === true);
+    const target = this.options.merge ? (records[0]?.target ?? null) : config ? describeConfig(config) : null;
+    const dialect = target?.dialect as string | undefined;
 
     const reqs: RequirementRecord[] = requirements.map((req) => {
       const mine = tests.filter((t) => t.requirement === req.id);
@@ -79,19 +107,22 @@ export default class ConformanceReporter implements Reporter {
         : req.scope === 'run'
           ? decideByExchanges(req, allExchanges)
           : decideByTests(mine);
-      const applies = config ? req.dialects.includes(config.dialect) : true;
-      const final = applies ? decided : { outcome: 'skipped' as const, reason: `not applicable to the ${config?.dialect} dialect`, evidence: [] };
+      const applies = dialect ? (req.dialects as string[]).includes(dialect) : true;
+      const final = applies ? decided : { outcome: 'skipped' as const, reason: `not applicable to the ${dialect} dialect`, evidence: [] };
       return { id: req.id, tier: req.tier, level: req.level, title: req.title, clause: req.clause, ...final, tests: mine.map((t) => t.id) };
     });
     const verdict = verdictOf(reqs, fatal);
     const count = (o: string) => reqs.filter((r) => r.outcome === o).length;
     const warnings = reqs.filter((r) => r.tier === 'advisory' && r.outcome === 'fail').map((r) => `${r.id} ${r.title}`);
-    const report = {
+    const integrity = sumIntegrity(records);
+    const preflight = records[0]?.preflight;
+    const report: ConformanceReport = {
       suite: suiteIdentity(),
       spec: { path: 'spec/delete-image-tag.openapi.yaml', sha256: specSha256 },
-      target: config ? describeConfig(config) : null,
+      target,
       run: {
-        id: preflight?.runId ?? process.env.IMS_RUN_ID ?? null,
+        id: [...new Set(records.map((r) => r.runId).filter(Boolean))].join(',') || (process.env.IMS_RUN_ID ?? null),
+        shards: this.options.merge ? records.map((r) => r.shard ?? { current: 1, total: 1 }) : null,
         startedAt: this.startedAt.toISOString(),
         endedAt: new Date().toISOString(),
         durationMs: Date.now() - this.startedAt.getTime(),
@@ -104,13 +135,14 @@ export default class ConformanceReporter implements Reporter {
       fatal,
       warnings,
       requests: { total: allExchanges.length, retries: allExchanges.filter((e) => e.attempt > 1).length },
-      preflight: preflight ? { ok: preflight.ok, message: preflight.message ?? null, warnings: preflight.warnings, freeSlots: preflight.freeSlots ?? null, clockSkewMs: preflight.clockSkewMs ?? null } : null,
-      integrity: integrity ? { checked: integrity.checked, intact: integrity.intact, lost: integrity.lost, error: integrity.error ?? null } : null,
+      preflight: preflight ? { ok: ran, message: records.map((r) => r.preflight?.message).filter(Boolean).join('; ') || null, warnings: [...new Set(records.flatMap((r) => r.preflight?.warnings ?? []))], freeSlots: preflight.freeSlots ?? null, clockSkewMs: preflight.clockSkewMs ?? null } : null,
+      integrity,
       observations: tests.flatMap((t) => t.observations.map((o) => ({ test: t.id, requirement: t.requirement, observation: o }))),
       requirements: reqs,
-      tests: tests.map(({ exchanges, ...t }) => ({ ...t, requests: exchanges.length })),
+      tests: tests.map(reportedTest),
     };
     writeJson(join(resultsDir, 'report.json'), report);
+    writeFileSync(join(resultsDir, 'report.md'), renderMarkdown(report));
 
     const out: string[] = [''];
     for (const r of reqs) {
@@ -129,6 +161,26 @@ export default class ConformanceReporter implements Reporter {
   printsToStdio(): boolean {
     return true;
   }
+}
+
+/** The exchanges a failure names (its `evidence:` lines); else the last request of the operation under test. */
+function reportedTest({ exchanges, ...t }: TestRecord): ReportedTest {
+  if (t.outcome === 'pass' || t.outcome === 'skipped') return { ...t, requests: exchanges.length, evidence: [] };
+  const named = exchanges.filter((e) => t.reason?.includes(describeExchange(e)));
+  const shown = named.length ? named : exchanges.filter((e) => e.role === 'under-test').slice(-1);
+  const line = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? `failed: ${e.error}`}`;
+  return { ...t, requests: exchanges.length, evidence: [...new Set((shown.length ? shown : exchanges.slice(-1)).map(line))] };
+}
+
+function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {
+  const checked = records.filter((r) => r.integrity);
+  if (!checked.length) return null;
+  return {
+    checked: checked.reduce((n, r) => n + r.integrity!.checked, 0),
+    intact: checked.reduce((n, r) => n + r.integrity!.intact, 0),
+    lost: checked.flatMap((r) => r.integrity!.lost),
+    error: checked.map((r) => r.integrity!.error).filter(Boolean).join('; ') || null,
+  };
 }
 
 function safeConfig() {

@@ -1,0 +1,61 @@
+// results/report.md: one screen for a CI log or a pull request (the verdict and a table of requirements), then,
+// for each requirement that did not pass, the test, the reason and the request that showed it.
+import type { ConformanceReport } from './report-types.js';
+
+const MARK = { pass: '✅ pass', fail: '❌ fail', skipped: '⏭️ skipped', error: '⚠️ error' } as const;
+
+/** Table cells: one line, no pipes, bounded. */
+const cell = (s: string | undefined, max = 90) => {
+  const one = (s ?? '').split('\n')[0]!.replace(/\|/g, '\\|').trim();
+  return one.length > max ? `${one.slice(0, max - 1)}…` : one;
+};
+const code = (s: string) => `\`${s.replace(/`/g, "'")}\``;
+
+/** The failure message without the evidence lines (listed separately) and Playwright's noise. */
+function reasonLines(reason: string | undefined): string[] {
+  return (reason ?? '')
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('evidence:'))
+    .map((l) => l.replace(/^Error: /, ''))
+    .slice(0, 4);
+}
+
+export function renderMarkdown(r: ConformanceReport): string {
+  const out: string[] = [];
+  const target = r.target ? `${String(r.target.endpoint)} (${String(r.target.dialect)} dialect${r.target.embedded ? ', embedded reference target' : ''})` : 'unknown target';
+  out.push(`# Conformance: ${r.verdict}`, '');
+  out.push(`**${r.verdict}** against ${target} — ${r.requirements.length} requirements: ${r.counts.pass} pass, ${r.counts.fail} fail, ${r.counts.skipped} skipped, ${r.counts.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests in ${(r.run.durationMs / 1000).toFixed(1)} s.`);
+  out.push('', `Suite ${r.suite.version}${r.suite.commit ? ` (${r.suite.commit.slice(0, 12)})` : ''}, spec sha256 ${r.spec.sha256.slice(0, 16)}…, run ${r.run.id ?? '?'}${r.run.shards ? `, merged from ${r.run.shards.length} shards` : ''}.`, '');
+  for (const f of r.fatal) out.push(`> **The run is not usable:** ${f}`, '');
+
+  out.push('| Requirement | Tier | Outcome | Tests | Note |', '| --- | --- | --- | --- | --- |');
+  for (const q of r.requirements) {
+    out.push(`| ${q.id} ${cell(q.title, 70)} | ${q.tier} | ${MARK[q.outcome]} | ${q.tests.length || 'whole run'} | ${q.outcome === 'pass' ? '' : cell(reasonLines(q.reason)[0])} |`);
+  }
+
+  const notPassed = r.requirements.filter((q) => q.outcome === 'fail' || q.outcome === 'error');
+  if (notPassed.length) out.push('', '## Failures');
+  for (const q of notPassed) {
+    out.push('', `### ${q.id} ${q.title} — ${q.outcome} (${q.tier})`, '', `Clause: ${q.clause}`);
+    const tests = r.tests.filter((t) => t.requirement === q.id && (t.outcome === 'fail' || t.outcome === 'error'));
+    if (!tests.length) {
+      // Run-scope requirements are decided over every exchange of the run, not by a test of their own.
+      out.push('', `Decided over all exchanges of the run: ${reasonLines(q.reason)[0] ?? ''}`);
+      for (const e of q.evidence.slice(0, 5)) out.push(`- request: ${code(e)}`);
+      if (q.evidence.length > 5) out.push(`- … ${q.evidence.length - 5} more in report.json`);
+    }
+    for (const t of tests) {
+      out.push('', `- test: **${t.title}** (${code(t.id)}, ${t.file})`);
+      for (const l of reasonLines(t.reason)) out.push(`  - reason: ${code(l)}`);
+      for (const e of t.evidence.slice(0, 3)) out.push(`  - request: ${code(e)}`);
+      if (!t.evidence.length) out.push('  - request: none (the test failed before reaching the target)');
+    }
+  }
+
+  const skipped = r.requirements.filter((q) => q.outcome === 'skipped');
+  if (skipped.length) out.push('', '## Skipped', '', ...skipped.map((q) => `- ${q.id} (${q.tier}): ${cell(q.reason, 200)}`));
+  if (r.warnings.length) out.push('', '## Advisory warnings', '', ...r.warnings.map((w) => `- ${w}`));
+  out.push('', 'Details: report.json; every test with its HTTP exchanges: html/index.html; CI: junit.xml.', '');
+  return out.join('\n');
+}

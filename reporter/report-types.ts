@@ -1,0 +1,35 @@
+// The shape of results/report.json: written by the reporter, read by report.md, the bundle verifier and tests.
+import type { RequirementRecord, TestRecord, Verdict } from './outcomes.js';
+import type { Shard } from './run-record.js';
+
+export type ReportedTest = Omit<TestRecord, 'exchanges'> & {
+  requests: number;
+  /** For a test that did not pass: the exchanges its failure names (method, URL, persona, status). */
+  evidence: string[];
+};
+
+export interface ConformanceReport {
+  suite: { name: string; version: string; commit: string | null };
+  spec: { path: string; sha256: string };
+  target: Record<string, unknown> | null;
+  run: {
+    id: string | null;
+    shards: Shard[] | null;
+    startedAt: string;
+    endedAt: string;
+    durationMs: number;
+    workers: number;
+    playwrightStatus: string;
+  };
+  verdict: Verdict;
+  exitCode: number;
+  counts: { pass: number; fail: number; skipped: number; error: number };
+  fatal: string[];
+  warnings: string[];
+  requests: { total: number; retries: number };
+  preflight: { ok: boolean; message: string | null; warnings: string[]; freeSlots: Record<string, number> | null; clockSkewMs: number | null } | null;
+  integrity: { checked: number; intact: number; lost: unknown[]; error: string | null } | null;
+  observations: { test: string; requirement: string; observation: string }[];
+  requirements: RequirementRecord[];
+  tests: ReportedTest[];
+}
