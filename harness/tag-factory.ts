@@ -56,11 +56,11 @@ export class TagFactory {
     if (used >= (this.held.get(image) ?? 0)) throw new HarnessError(`test creates more tags on ${image} than it reserved`);
     const value = opts.value ?? `v-${this.stem()}`;
     appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, raw: opts.raw, at: new Date().toISOString() });
-    this.used.set(image, used + 1);
+    this.used.set(image, (this.used.get(image) ?? 0) + 1);
     const exchange = await this.client.addTag(key, value, { image, raw: opts.raw });
     const created = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300;
     if (created) this.live.push({ image, key, value, listed: this.client.listsValues ? value : null, raw: !!opts.raw });
-    else this.used.set(image, used); // nothing was added: the slot is free again
+    else this.used.set(image, (this.used.get(image) ?? 1) - 1); // nothing was added: the slot is free again
     return { created, exchange };
   }
 

@@ -16,6 +16,7 @@ const USAGE = `usage: npm run reference -- [options]
   --extra-headers             add gateway-like extra headers to every response
   --preexisting-tags JSON     tags the main image carries at start, e.g. '{"env":"prod"}'
   --mutant NAME[,NAME]        start with deliberate faults (see --list-mutants)
+  --each-mutant               one server per mutant (those named by --mutant, else all), each on its own free port
   --max-lifetime-s N          stop by itself after N seconds
   --list-mutants              print the mutant names and what each breaks, then exit
   REFERENCE_SEED='{...}'      ids and credentials to serve (default: random, printed)`;
@@ -39,6 +40,7 @@ try {
       'preexisting-tags': { type: 'string' },
       mutant: { type: 'string', multiple: true },
       'max-lifetime-s': { type: 'string' },
+      'each-mutant': { type: 'boolean' },
       'list-mutants': { type: 'boolean' },
       help: { type: 'boolean' },
     },
@@ -85,7 +87,7 @@ try {
   fatal(`REFERENCE_SEED: ${err instanceof Error ? err.message : String(err)}`);
 }
 
-const server = createReferenceServer({
+const common = {
   seed,
   latencyMs: int('latency-ms', values['latency-ms']),
   tagQuota: int('tag-quota', values['tag-quota']),
@@ -93,31 +95,42 @@ const server = createReferenceServer({
   addKeyRule: addKeyRule as 'strict' | 'none' | undefined,
   extraHeaders: values['extra-headers'],
   preexistingTags,
-  mutants,
-});
-
-server.on('error', (err) => fatal(err.message));
-server.listen(int('port', values.port) ?? 8080, values.host, () => {
-  const { port } = server.address() as AddressInfo;
-  const endpoint = `http://${values.host}:${port}`;
-  const notes = [mutants.size ? `mutants: ${[...mutants].join(', ')}` : 'no mutants', values['latency-ms'] ? `latency ${values['latency-ms']} ms` : ''].filter(Boolean);
-  process.stdout.write(`reference target listening on ${endpoint} (${notes.join('; ')})\n`);
-  if (!seedFromEnv) {
-    // A made-up seed is only useful if the user can see it; these are throwaway local credentials.
-    process.stdout.write(
-      [
-        `IMS_ENDPOINT=${endpoint}`,
-        `IMS_PROJECT_ID=${seed.projectId}`,
-        `IMS_IMAGE_ID=${seed.imageId}`,
-        `IMS_OTHER_IMAGE_ID=${seed.otherImageId}`,
-        `IMS_OTHER_PROJECT_ID=${seed.otherProjectId}`,
-        `IMS_AUTH_TOKEN=${seed.tokens.owner}`,
-        `IMS_FORBIDDEN_AUTH_TOKEN=${seed.tokens.forbidden}`,
-      ].join('\n') + '\n',
-    );
-  }
+};
+// --each-mutant serves many faulty targets from one process: the self-test's targets cost one start-up.
+const targets: Set<MutantName>[] = values['each-mutant']
+  ? [...(mutants.size ? mutants : (Object.keys(MUTANTS) as MutantName[]))].map((m) => new Set([m]))
+  : [mutants];
+const servers = targets.map((set) => {
+  const server = createReferenceServer({ ...common, mutants: set });
+  server.on('error', (err) => fatal(err.message));
+  server.listen(values['each-mutant'] ? 0 : (int('port', values.port) ?? 8080), values.host, () => {
+    const { port } = server.address() as AddressInfo;
+    const endpoint = `http://${values.host}:${port}`;
+    const notes = [set.size ? `mutants: ${[...set].join(', ')}` : 'no mutants', values['latency-ms'] ? `latency ${values['latency-ms']} ms` : ''].filter(Boolean);
+    process.stdout.write(`reference target listening on ${endpoint} (${notes.join('; ')})\n`);
+    if (!seedFromEnv && targets.length === 1) {
+      // A made-up seed is only useful if the user can see it; these are throwaway local credentials.
+      process.stdout.write(
+        [
+          `IMS_ENDPOINT=${endpoint}`,
+          `IMS_PROJECT_ID=${seed.projectId}`,
+          `IMS_IMAGE_ID=${seed.imageId}`,
+          `IMS_OTHER_IMAGE_ID=${seed.otherImageId}`,
+          `IMS_OTHER_PROJECT_ID=${seed.otherProjectId}`,
+          `IMS_AUTH_TOKEN=${seed.tokens.owner}`,
+          `IMS_FORBIDDEN_AUTH_TOKEN=${seed.tokens.forbidden}`,
+        ].join('\n') + '\n',
+      );
+    }
+  });
+  return server;
 });
 
 const lifetime = int('max-lifetime-s', values['max-lifetime-s']);
 if (lifetime) setTimeout(() => process.exit(0), lifetime * 1000).unref();
-for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => server.close(() => process.exit(0)));
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    for (const server of servers) server.close();
+    process.exit(0);
+  });
+}

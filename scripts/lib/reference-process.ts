@@ -15,13 +15,27 @@ export interface ReferenceProcess {
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
+export interface ReferenceTargets {
+  /** One entry per server the process started, with the mutants it carries. */
+  targets: { url: string; mutants: string[]; env: Record<string, string> }[];
+  seed: TargetSeed;
+  stop(): Promise<void>;
+}
+
+/** Starts a single reference target. */
 export async function startReference(args: string[] = [], seed: TargetSeed = EMBEDDED_SEED, startTimeoutMs = 15_000): Promise<ReferenceProcess> {
+  const { targets, stop } = await startReferenceTargets(args, 1, seed, startTimeoutMs);
+  return { url: targets[0]!.url, seed, env: targets[0]!.env, stop };
+}
+
+/** Starts one reference process that serves `count` targets (e.g. with --each-mutant). */
+export async function startReferenceTargets(args: string[], count: number, seed: TargetSeed = EMBEDDED_SEED, startTimeoutMs = 15_000): Promise<ReferenceTargets> {
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'reference/main.ts', '--port', '0', '--max-lifetime-s', '900', ...args], {
     cwd: ROOT,
     env: { ...process.env, REFERENCE_SEED: JSON.stringify(seed) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
+  const targets = await new Promise<ReferenceTargets['targets']>((resolve, reject) => {
     let out = '';
     let err = '';
     const timer = setTimeout(() => {
@@ -30,10 +44,10 @@ export async function startReference(args: string[] = [], seed: TargetSeed = EMB
     }, startTimeoutMs);
     child.stdout!.on('data', (c: Buffer) => {
       out += c.toString();
-      const m = /listening on (http:\/\/[^\s]+)/.exec(out);
-      if (m) {
+      const found = [...out.matchAll(/listening on (http:\/\/\S+) \((?:mutants: ([^;)]+)|no mutants)/g)];
+      if (found.length >= count) {
         clearTimeout(timer);
-        resolve(m[1]!);
+        resolve(found.map((m) => ({ url: m[1]!, mutants: m[2] ? m[2].split(', ') : [], env: targetEnv(m[1]!, seed) })));
       }
     });
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -43,17 +57,8 @@ export async function startReference(args: string[] = [], seed: TargetSeed = EMB
     });
   });
   return {
-    url,
+    targets,
     seed,
-    env: {
-      IMS_ENDPOINT: url,
-      IMS_PROJECT_ID: seed.projectId,
-      IMS_IMAGE_ID: seed.imageId,
-      IMS_OTHER_IMAGE_ID: seed.otherImageId,
-      IMS_OTHER_PROJECT_ID: seed.otherProjectId,
-      IMS_AUTH_TOKEN: seed.tokens.owner,
-      IMS_FORBIDDEN_AUTH_TOKEN: seed.tokens.forbidden,
-    },
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -61,6 +66,19 @@ export async function startReference(args: string[] = [], seed: TargetSeed = EMB
         child.kill('SIGTERM');
         setTimeout(() => child.kill('SIGKILL'), 2_000).unref();
       }),
+  };
+}
+
+/** The variables a user would set to point the suite at a target with this seed (token form). */
+function targetEnv(url: string, seed: TargetSeed): Record<string, string> {
+  return {
+    IMS_ENDPOINT: url,
+    IMS_PROJECT_ID: seed.projectId,
+    IMS_IMAGE_ID: seed.imageId,
+    IMS_OTHER_IMAGE_ID: seed.otherImageId,
+    IMS_OTHER_PROJECT_ID: seed.otherProjectId,
+    IMS_AUTH_TOKEN: seed.tokens.owner,
+    IMS_FORBIDDEN_AUTH_TOKEN: seed.tokens.forbidden,
   };
 }
 

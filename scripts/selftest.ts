@@ -1,0 +1,133 @@
+// `npm run selftest`: proves the suite's verdicts. The unmodified reference target (repeated, to catch flakes) and
+// a vendor-like variant that differs only in legitimate ways must be CONFORMANT with no failure; every mutant of
+// the reference must be caught, with the requirements it breaks among the failed ones. Every run goes through
+// runConformance() with IMS_* variables, exactly as a user's run does.
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { parseArgs } from 'node:util';
+import { runConformance } from './conformance.js';
+import { startReferenceTargets, suiteEnv } from './lib/reference-process.js';
+import { EXPECTED_KILLS } from './selftest/expected-kills.js';
+import { requirements } from '../harness/spec.js';
+import { readJson } from '../harness/run-files.js';
+
+interface Report {
+  verdict: string;
+  counts: Record<string, number>;
+  requirements: { id: string; tier: string; outcome: string; reason?: string }[];
+  tests: { id: string; title: string; requirement: string; outcome: string; reason?: string }[];
+}
+
+interface Row {
+  target: string;
+  breaks: string;
+  expected: string[];
+  failed: string[];
+  failedTests: string[];
+  verdict: string;
+  exitCode: number;
+  result: 'killed' | 'survived' | 'conformant' | 'false failure';
+  note?: string;
+}
+
+const { values } = parseArgs({ options: { mutant: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '3' } } });
+const OUT = join('results', 'selftest');
+rmSync(OUT, { recursive: true, force: true });
+mkdirSync(OUT, { recursive: true });
+const started = Date.now();
+
+// The mutant list comes from the reference target itself, so a new mutant without an oracle entry is caught.
+const listed = execFileSync(process.execPath, ['--import', 'tsx', 'reference/main.ts', '--list-mutants'], { encoding: 'utf8' })
+  .trim()
+  .split('\n')
+  .map((l) => l.split('\t') as [string, string]);
+const describeMutant = new Map(listed);
+const problems: string[] = [];
+for (const [name] of listed) if (!EXPECTED_KILLS[name]) problems.push(`mutant ${name} has no expected kills in scripts/selftest/expected-kills.ts`);
+for (const name of Object.keys(EXPECTED_KILLS)) if (!describeMutant.has(name)) problems.push(`expected-kills names ${name}, which the reference target does not have`);
+for (const r of requirements) {
+  if (!Object.values(EXPECTED_KILLS).some((k) => k.requirements.includes(r.id))) problems.push(`requirement ${r.id} is not the expected kill of any mutant`);
+}
+const selected = values.mutant?.length ? listed.filter(([n]) => values.mutant!.includes(n)) : listed;
+
+async function judge(name: string, env: Record<string, string>, args: string[] = []): Promise<{ report?: Report; exitCode: number; message?: string }> {
+  const dir = join(OUT, name);
+  mkdirSync(dir, { recursive: true });
+  const run = await runConformance({ args, env: suiteEnv({ ...env, IMS_RESULTS_DIR: dir, IMS_WORKERS: '1' }), logFile: join(dir, 'output.log') });
+  return { report: readJson<Report>(join(dir, 'report.json')), exitCode: run.exitCode, message: run.message };
+}
+
+const failedOf = (r: Report | undefined) => (r?.requirements ?? []).filter((x) => x.outcome === 'fail').map((x) => x.id);
+const failedTestsOf = (r: Report | undefined) => (r?.tests ?? []).filter((t) => t.outcome === 'fail' || t.outcome === 'error').map((t) => `${t.requirement} ${t.title}`);
+
+async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
+  const queue = [...items];
+  await Promise.all(Array.from({ length: Math.min(size, items.length) }, async () => {
+    for (let item = queue.shift(); item !== undefined; item = queue.shift()) await work(item);
+  }));
+}
+
+// Conformant targets: the plain reference (5 repeats of every test) and a vendor-like variant.
+const VARIANT_ARGS = ['--add-key-rule', 'strict', '--unknown-image-status', '400', '--extra-headers', '--tag-quota', '10', '--latency-ms', '15',
+  '--preexisting-tags', JSON.stringify({ env: 'prod', owner: 'team-a', 'ctk-zzzzzzzz-1x1': 'lookalike of a suite key', 'ctk-': 'bare prefix' })];
+const [plain, variant, mutants] = await Promise.all([
+  startReferenceTargets([], 1),
+  startReferenceTargets(VARIANT_ARGS, 1),
+  startReferenceTargets(['--each-mutant', ...selected.flatMap(([n]) => ['--mutant', n])], selected.length),
+]);
+const rows: Row[] = [];
+try {
+  const jobs: (() => Promise<void>)[] = [
+    async () => {
+      const { report, exitCode, message } = await judge('reference', plain.targets[0]!.env, ['--repeat-each', '5']);
+      const bad = (report?.tests ?? []).filter((t) => t.outcome !== 'pass');
+      rows.push({ target: 'reference (x5)', breaks: 'nothing', expected: [], failed: failedOf(report), failedTests: bad.map((t) => `${t.requirement} ${t.title}: ${t.outcome}`), verdict: report?.verdict ?? 'none', exitCode,
+        result: exitCode === 0 && report?.verdict === 'CONFORMANT' && bad.length === 0 ? 'conformant' : 'false failure', note: message });
+    },
+    async () => {
+      const { report, exitCode, message } = await judge('vendor-variant', variant.targets[0]!.env);
+      const bad = (report?.tests ?? []).filter((t) => t.outcome === 'fail' || t.outcome === 'error');
+      rows.push({ target: 'vendor-like variant', breaks: 'nothing (strict add rule, 400 for unknown image, extra headers, quota 10 with tags present, latency)', expected: [], failed: failedOf(report),
+        failedTests: bad.map((t) => `${t.requirement} ${t.title}`), verdict: report?.verdict ?? 'none', exitCode,
+        result: exitCode === 0 && report?.verdict === 'CONFORMANT' && bad.length === 0 ? 'conformant' : 'false failure', note: message });
+    },
+    ...mutants.targets.map((t) => async () => {
+      const name = t.mutants[0]!;
+      const oracle = EXPECTED_KILLS[name] ?? { requirements: [] };
+      const { report, exitCode, message } = await judge(name, t.env);
+      const failed = failedOf(report);
+      const caught = oracle.requirements.length > 0 && oracle.requirements.every((id) => failed.includes(id));
+      // An advisory mutant must be reported and must not cost the target its conformance; a required one must fail the run.
+      const killed = caught && (oracle.advisory ? exitCode === 0 : exitCode === 1);
+      rows.push({ target: name, breaks: describeMutant.get(name) ?? '', expected: oracle.requirements, failed, failedTests: failedTestsOf(report), verdict: report?.verdict ?? 'none', exitCode,
+        result: killed ? 'killed' : 'survived', note: message });
+    }),
+  ];
+  await pool(jobs, Number(values.concurrency), (job) => job());
+} finally {
+  await Promise.all([plain.stop(), variant.stop(), mutants.stop()]);
+}
+
+const order = (r: Row) => (r.result === 'conformant' || r.result === 'false failure' ? 0 : 1);
+rows.sort((a, b) => order(a) - order(b) || a.target.localeCompare(b.target));
+const mutantRows = rows.filter((r) => r.result === 'killed' || r.result === 'survived');
+const killed = mutantRows.filter((r) => r.result === 'killed').length;
+const falseFailures = rows.filter((r) => r.result === 'false failure');
+const seconds = ((Date.now() - started) / 1000).toFixed(1);
+
+const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
+const lines = [
+  `${pad('target', 28)} ${pad('expected', 14)} ${pad('failed requirements', 30)} ${pad('verdict', 15)} result`,
+  ...rows.map((r) => `${pad(r.target, 28)} ${pad(r.expected.join(',') || '-', 14)} ${pad(r.failed.join(',') || '-', 30)} ${pad(r.verdict, 15)} ${r.result}${r.note ? ` (${r.note})` : ''}`),
+];
+for (const r of rows.filter((x) => x.result === 'survived' || x.result === 'false failure')) {
+  lines.push(`\n${r.result.toUpperCase()}: ${r.target} — ${r.breaks}; failed tests: ${r.failedTests.join(' | ') || 'none'}; see ${join(OUT, r.target.split(' ')[0]!, 'output.log')}`);
+}
+const guards = requirements.map((req) => `${req.id}: ${Object.entries(EXPECTED_KILLS).filter(([, k]) => k.requirements.includes(req.id)).map(([n]) => n).join(', ')}`);
+writeFileSync(join(OUT, 'score.json'), `${JSON.stringify({ seconds: Number(seconds), killed, mutants: mutantRows.length, falseFailures: falseFailures.length, problems, rows, guards }, null, 2)}\n`);
+process.stdout.write(`${lines.join('\n')}\n`);
+for (const p of problems) process.stdout.write(`problem: ${p}\n`);
+process.stdout.write(`self-test took ${seconds} s; table in ${join(OUT, 'score.json')}\n`);
+process.stdout.write(`mutation score: ${killed}/${mutantRows.length} killed, ${falseFailures.length} false failures on the reference\n`);
+process.exit(killed === mutantRows.length && falseFailures.length === 0 && problems.length === 0 ? 0 : 1);
