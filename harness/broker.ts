@@ -3,6 +3,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HarnessError } from './errors.js';
+import { registerSecret } from './redact.js';
 
 interface Waiter {
   image: string;
@@ -81,6 +82,8 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
 }
 
 export class BrokerClient {
+  private readonly tokens = new Map<string, Promise<string>>();
+
   constructor(private readonly url: string) {}
 
   private async call<T>(path: string, body?: unknown): Promise<T> {
@@ -99,7 +102,17 @@ export class BrokerClient {
     if (count > 0) await this.call('/slots/release', { image, count });
   }
 
-  async iamToken(persona: 'owner' | 'forbidden'): Promise<string> {
-    return (await this.call<{ token: string }>(`/iam/${persona}`)).token;
+  /** The run's IAM token for the persona: asked once per worker, and scrubbed from anything this process writes. */
+  iamToken(persona: 'owner' | 'forbidden'): Promise<string> {
+    let token = this.tokens.get(persona);
+    if (!token) {
+      token = this.call<{ token: string }>(`/iam/${persona}`).then(({ token: t }) => {
+        registerSecret(t);
+        return t;
+      });
+      token.catch(() => this.tokens.delete(persona)); // a failed ask may be retried by the next test
+      this.tokens.set(persona, token);
+    }
+    return token;
   }
 }

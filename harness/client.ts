@@ -7,6 +7,7 @@ import { fillTemplate, joinUrl, type SegmentEncoding } from './encoding.js';
 import { describeExchange, excerpt, type Exchange, type ExchangeLog, type ExchangeRole } from './exchanges.js';
 import type { AuthHeaders, SignableRequest } from './auth/credentials.js';
 import { rawRequest } from './raw-http.js';
+import { proxyFor } from './proxy.js';
 import { HarnessError } from './errors.js';
 import type { RateLimiter } from './rate-limit.js';
 
@@ -140,6 +141,7 @@ export class ApiClient {
             timeoutMs: this.config.timeoutMs,
             caFile: this.config.caFile,
             insecureTls: this.config.insecureTls,
+            proxy: proxyFor(this.config, u.origin),
           });
           ({ status, headers: responseHeaders, body } = res);
         } else {

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import type { Dialect } from './spec.js';
 import { EMBEDDED_SEED } from './embedded-target.js';
+import { readProxy, type ProxySettings } from './proxy.js';
 
 export type Credentials =
   | { form: 'token'; token: string }
@@ -23,6 +24,8 @@ export interface SuiteConfig {
   maxRps?: number;
   caFile?: string;
   insecureTls: boolean;
+  /** From HTTPS_PROXY/HTTP_PROXY and NO_PROXY; never for the embedded target. */
+  proxy?: ProxySettings;
   resultsDir: string;
 }
 
@@ -97,9 +100,11 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   const endpointRaw = env.IMS_ENDPOINT?.trim();
   const embedded = !endpointRaw;
   let endpoint = '';
+  let proxy: ProxySettings | undefined;
   if (endpointRaw) {
     try {
       const u = new URL(endpointRaw);
+      proxy = readProxy(env, u, problems);
       if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`IMS_ENDPOINT must use http or https, got ${u.protocol}`);
       if (u.search || u.hash) problems.push('IMS_ENDPOINT must not carry a query or fragment');
       if (u.username || u.password) problems.push('IMS_ENDPOINT must not carry credentials; use the IMS_* auth variables');
@@ -152,6 +157,7 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
     maxRps: positiveInt(env, 'IMS_MAX_RPS', undefined, problems),
     caFile,
     insecureTls: insecure === '1',
+    proxy,
     resultsDir: env.IMS_RESULTS_DIR?.trim() || 'results',
   };
   if (problems.length) throw new ConfigError(problems);
@@ -175,5 +181,6 @@ export function describeConfig(c: SuiteConfig): Record<string, unknown> {
     maxRps: c.maxRps ?? null,
     caFile: c.caFile ?? null,
     insecureTls: c.insecureTls,
+    proxy: c.proxy?.server ?? null,
   };
 }

@@ -1,9 +1,9 @@
 // Runs once in the runner's main process: configuration, preflight, the snapshot of other people's tags,
 // and the broker; its teardown checks that every pre-existing tag is still there with its value.
-import { request } from '@playwright/test';
 import { rmSync } from 'node:fs';
-import { loadConfig, type SuiteConfig } from './config.js';
-import { preflight, PreflightError } from './preflight.js';
+import type { APIRequestContext } from '@playwright/test';
+import { loadConfig, ConfigError, type SuiteConfig } from './config.js';
+import { preflight, PreflightError, type PreflightResult } from './preflight.js';
 import { ExchangeLog } from './exchanges.js';
 import { startBroker } from './broker.js';
 import { ApiClient } from './client.js';
@@ -11,48 +11,72 @@ import { RateLimiter } from './rate-limit.js';
 import { authHeadersFor } from './auth/credentials.js';
 import { fetchIamToken } from './auth/iam.js';
 import { registerConfigSecrets } from './secrets.js';
+import { redactText } from './redact.js';
+import { markRunAlive, markRunEnded } from './ledger.js';
+import { caProblem, newRequestContext, transportWarnings } from './transport.js';
 import { runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
 
-/** One-line failure: Playwright prints the stack of a thrown error, so the stack is the message. */
+/**
+ * An unusable run ends here with ONE line and exit code 2: no test starts, and nothing else is printed (a
+ * thrown error would add Playwright's error block and the reporter's table of "did not start" requirements).
+ * Playwright's exit handlers still stop the embedded target it started.
+ */
 function stop(message: string): never {
-  const err = new Error(message);
-  err.stack = `ims-conformance: ${message}`;
-  throw err;
+  process.stderr.write(`ims-conformance: preflight failed: ${redactText(message)}\n`);
+  process.exit(2);
 }
 
-function iamSource(config: SuiteConfig, who: 'owner' | 'forbidden'): (() => Promise<string>) | undefined {
+function iamSource(config: SuiteConfig, who: 'owner' | 'forbidden', context: APIRequestContext, log: ExchangeLog): (() => Promise<string>) | undefined {
   const creds = who === 'owner' ? config.owner : config.forbidden;
   if (creds?.form !== 'iam') return undefined;
   let token: Promise<string> | undefined;
-  return () => (token ??= fetchIamToken(creds, config.projectId, Math.min(config.timeoutMs, 4_000)));
+  // Memoised: one login per persona per run; the broker hands this token to every worker.
+  return () => (token ??= fetchIamToken(creds, config.projectId, { context, timeoutMs: Math.min(config.timeoutMs, 3_000), log, persona: who }));
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
-  const config = loadConfig();
-  registerConfigSecrets(config);
   const runId = process.env.IMS_RUN_ID ?? 'unknown';
+  let config: SuiteConfig;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    // `npm run conformance` validates first; this is for a direct `playwright test`.
+    stop(err instanceof ConfigError ? err.problems.join('; ') : String(err));
+  }
+  registerConfigSecrets(config);
   rmSync(runFile(config.resultsDir, 'preflight.json'), { force: true });
   rmSync(runFile(config.resultsDir, 'integrity.json'), { force: true });
+  const warnings = transportWarnings(config);
+  for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
 
-  const ownerIam = iamSource(config, 'owner');
-  const forbiddenIam = iamSource(config, 'forbidden');
-  const ownerAuth = authHeadersFor(config.owner, ownerIam ?? (() => Promise.reject(new Error('no IAM owner'))));
-  const context = await request.newContext({ ignoreHTTPSErrors: config.insecureTls });
   const log = new ExchangeLog();
-  let result;
-  try {
-    result = await preflight(config, context, log, ownerAuth);
-  } catch (err) {
-    const message = err instanceof PreflightError || err instanceof Error ? err.message : String(err);
-    writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: false, runId, message, warnings: [] } satisfies PreflightRecord);
+  const fail: (message: string) => never = (message) => {
+    writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: false, runId, message: redactText(message), warnings } satisfies PreflightRecord);
     writeJson(`${config.resultsDir}/run/preflight-exchanges.json`, log.exchanges);
-    await context.dispose();
-    stop(`preflight failed: ${message}`);
+    stop(message);
+  };
+  const ca = caProblem(config);
+  if (ca) fail(ca);
+
+  const context = await newRequestContext(config);
+  const ownerIam = iamSource(config, 'owner', context, log);
+  const forbiddenIam = iamSource(config, 'forbidden', context, log);
+  const noIam = () => Promise.reject(new Error('not an IAM persona'));
+  const ownerAuth = authHeadersFor(config.owner, ownerIam ?? noIam);
+  const forbiddenAuth = config.forbidden ? authHeadersFor(config.forbidden, forbiddenIam ?? noIam) : undefined;
+  let result: PreflightResult;
+  try {
+    result = await preflight(config, context, log, { owner: ownerAuth, forbidden: forbiddenAuth, ownerLogin: ownerIam, forbiddenLogin: forbiddenIam }, runId);
+  } catch (err) {
+    await context.dispose().catch(() => undefined);
+    fail(err instanceof PreflightError || err instanceof Error ? err.message : String(err));
   }
-  writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: true, runId, ...result } satisfies PreflightRecord);
+  const allWarnings = [...warnings, ...result.warnings];
+  writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: true, runId, ...result, warnings: allWarnings } satisfies PreflightRecord);
   writeJson(`${config.resultsDir}/run/preflight-exchanges.json`, log.exchanges);
   for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
 
+  markRunAlive(config.resultsDir, runId);
   const broker = await startBroker({ slots: result.freeSlots, iamTokens: { owner: ownerIam, forbidden: forbiddenIam } });
   process.env.IMS_BROKER_URL = broker.url;
 
@@ -74,6 +98,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       record.error = err instanceof Error ? err.message : String(err);
     }
     writeJson(runFile(config.resultsDir, 'integrity.json'), record);
+    markRunEnded(config.resultsDir, runId);
     await context.dispose();
   };
 }

@@ -7,6 +7,9 @@ import type { ExchangeLog } from './exchanges.js';
 import type { AuthHeaders } from './auth/credentials.js';
 import { RateLimiter } from './rate-limit.js';
 import { HarnessError } from './errors.js';
+import { IamLoginError } from './auth/iam.js';
+import { planSweep, summarizeLeftovers, type Leftover } from './leftovers.js';
+import { isRunAlive, readAllLedgers } from './ledger.js';
 
 /** The most tag slots any single test needs at once (a DT-04 near-miss pair). */
 export const MIN_FREE_SLOTS = 2;
@@ -17,48 +20,85 @@ export interface PreflightResult {
   snapshot: Record<string, Record<string, string | null>>;
   freeSlots: Record<string, number>;
   clockSkewMs?: number;
+  /** Tags earlier runs of the suite left on the images (reported, never touched here). */
+  leftovers: Leftover[];
   warnings: string[];
 }
+
+export interface PreflightAuth {
+  owner: AuthHeaders;
+  /** The forbidden persona's headers, when one is configured. */
+  forbidden?: AuthHeaders;
+  /** IAM logins (once per run: the broker hands the same token to the workers). */
+  ownerLogin?: () => Promise<string>;
+  forbiddenLogin?: () => Promise<string>;
+}
+
+/** Runs older than this count as dead for the leftover report (and the sweep's default). */
+export const LEFTOVER_TTL_MS = 6 * 3_600_000;
 
 export class PreflightError extends Error {
   override name = 'PreflightError';
 }
 
-const credentialVariables = (c: SuiteConfig) =>
-  c.owner?.form === 'aksk' ? 'IMS_ACCESS_KEY/IMS_SECRET_KEY' : c.owner?.form === 'iam' ? 'IMS_IAM_USERNAME/IMS_IAM_PASSWORD/IMS_IAM_DOMAIN' : 'IMS_AUTH_TOKEN';
+function credentialVariables(c: SuiteConfig, who: 'owner' | 'forbidden'): string {
+  const p = who === 'owner' ? 'IMS_' : 'IMS_FORBIDDEN_';
+  const form = who === 'owner' ? c.owner?.form : c.forbidden?.form;
+  return form === 'aksk' ? `${p}ACCESS_KEY/${p}SECRET_KEY` : form === 'iam' ? `${p}IAM_USERNAME/${p}IAM_PASSWORD/${p}IAM_DOMAIN` : `${p}AUTH_TOKEN`;
+}
 
-export async function preflight(config: SuiteConfig, request: APIRequestContext, log: ExchangeLog, ownerAuth: AuthHeaders): Promise<PreflightResult> {
+async function login(config: SuiteConfig, who: 'owner' | 'forbidden', fetchToken: () => Promise<string>): Promise<void> {
+  const p = who === 'owner' ? 'IMS_' : 'IMS_FORBIDDEN_';
+  try {
+    await fetchToken();
+  } catch (err) {
+    if (!(err instanceof IamLoginError)) throw err;
+    if (err.kind === 'unreachable') throw new PreflightError(`${p}IAM_ENDPOINT: ${err.message}`);
+    throw new PreflightError(`the ${who} persona's IAM login failed: ${err.message}: check ${credentialVariables(config, who)} (and that the user may work in IMS_PROJECT_ID=${config.projectId})`);
+  }
+}
+
+export async function preflight(config: SuiteConfig, request: APIRequestContext, log: ExchangeLog, auth: PreflightAuth, runId?: string): Promise<PreflightResult> {
   const warnings: string[] = [];
   // A short per-request budget keeps the whole preflight inside 10 s whatever IMS_TIMEOUT_MS says.
-  const quick: SuiteConfig = { ...config, timeoutMs: Math.min(config.timeoutMs, 4_000) };
-  const owner = new ApiClient(request, quick, log, 'owner', ownerAuth, new RateLimiter(config.maxRps));
+  const quick: SuiteConfig = { ...config, timeoutMs: Math.min(config.timeoutMs, 3_000) };
+  const limiter = new RateLimiter(config.maxRps);
+  const owner = new ApiClient(request, quick, log, 'owner', auth.owner, limiter);
+  if (auth.ownerLogin) await login(config, 'owner', auth.ownerLogin);
 
-  let tags: Map<string, string | null>;
+  let tags: Map<string, string | null> | undefined;
+  let listError: unknown;
   try {
     tags = await owner.listTags({}, 'preflight');
   } catch (err) {
+    listError = err;
+  }
+
+  // The clock first: a skewed clock also makes signatures fail, and then "credentials refused" would mislead.
+  const first = log.exchanges.find((e) => e.role === 'preflight' && e.status !== undefined);
+  const date = first?.responseHeaders?.date;
+  let clockSkewMs: number | undefined;
+  if (date && !Number.isNaN(Date.parse(date))) {
+    clockSkewMs = Math.round(first!.startedAt + first!.durationMs / 2 - Date.parse(date));
+    if (Math.abs(clockSkewMs) > MAX_CLOCK_SKEW_MS) {
+      throw new PreflightError(`this machine's clock differs from the target's Date header by ${Math.round(clockSkewMs / 1000)} s (more than 5 minutes): fix the clock, signed requests and tokens depend on it`);
+    }
+  } else if (first) warnings.push('the target sent no Date header: clock skew was not checked');
+
+  if (!tags) {
+    const err = listError;
     const last = log.exchanges.at(-1);
     if (!last || last.error !== undefined) {
       const reason = last?.error ?? (err instanceof Error ? err.message : String(err));
       throw new PreflightError(`the endpoint IMS_ENDPOINT=${config.endpoint} is unreachable: ${reason}`);
     }
-    if (last.status === 401) throw new PreflightError(`the owner's credentials were refused (401): check ${credentialVariables(config)}`);
+    if (last.status === 401) throw new PreflightError(`the owner's credentials were refused (401): check ${credentialVariables(config, 'owner')}`);
     if (last.status === 403) throw new PreflightError(`the owner persona may not read image IMS_IMAGE_ID=${config.imageId} (403): check the credentials' project and permissions`);
     if (last.status === 404 || last.status === 400) {
       throw new PreflightError(`image IMS_IMAGE_ID=${config.imageId} was not found${config.dialect === 'ims' ? ` in project IMS_PROJECT_ID=${config.projectId}` : ''} (${last.status})`);
     }
     throw new PreflightError(`listing the image's tags does not work: ${err instanceof Error ? err.message : String(err)}`);
   }
-
-  const first = log.exchanges.find((e) => e.status !== undefined);
-  const date = first?.responseHeaders?.date;
-  let clockSkewMs: number | undefined;
-  if (date && !Number.isNaN(Date.parse(date))) {
-    clockSkewMs = first!.startedAt + first!.durationMs / 2 - Date.parse(date);
-    if (Math.abs(clockSkewMs) > MAX_CLOCK_SKEW_MS) {
-      throw new PreflightError(`this machine's clock differs from the target's Date header by ${Math.round(clockSkewMs / 1000)} s (more than 5 minutes): fix the clock, signed requests and tokens depend on it`);
-    }
-  } else warnings.push('the target sent no Date header: clock skew was not checked');
 
   const snapshot: PreflightResult['snapshot'] = { [config.imageId]: Object.fromEntries(tags) };
   const freeSlots: Record<string, number> = { [config.imageId]: config.tagQuota - tags.size };
@@ -79,5 +119,27 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
       );
     }
   }
-  return { snapshot, freeSlots, clockSkewMs, warnings };
+  if (auth.forbidden) {
+    if (auth.forbiddenLogin) await login(config, 'forbidden', auth.forbiddenLogin);
+    // Its credentials must be valid (401 would turn every 403 test into a false failure); a 403 on the list is fine.
+    const forbidden = owner.as('forbidden', auth.forbidden);
+    const status = await forbidden.listTags({}, 'preflight').then(
+      () => 200,
+      () => log.exchanges.at(-1)?.status,
+    );
+    if (status === 401) throw new PreflightError(`the forbidden persona's credentials were refused (401): check ${credentialVariables(config, 'forbidden')}`);
+    if (status === undefined) throw new PreflightError(`the forbidden persona's request did not get an answer: ${log.exchanges.at(-1)?.error ?? 'unknown error'}`);
+  }
+
+  const leftovers = planSweep({
+    listings: Object.fromEntries(Object.entries(snapshot).map(([image, tags]) => [image, new Map(Object.entries(tags))])),
+    ledger: readAllLedgers(config.resultsDir),
+    isAlive: (id) => isRunAlive(config.resultsDir, id),
+    ttlMs: LEFTOVER_TTL_MS,
+    now: Date.now(),
+    currentRunId: runId,
+  });
+  const summary = summarizeLeftovers(leftovers);
+  if (summary) warnings.push(summary);
+  return { snapshot, freeSlots, clockSkewMs, leftovers, warnings };
 }

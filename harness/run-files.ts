@@ -1,6 +1,7 @@
 // Files a run leaves in the results folder besides the reports: what the preflight found, and the integrity check.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { Leftover } from './leftovers.js';
 
 export const runFile = (resultsDir: string, name: 'preflight.json' | 'integrity.json') => join(resultsDir, 'run', name);
 
@@ -21,6 +22,7 @@ export interface PreflightRecord {
   snapshot?: Record<string, Record<string, string | null>>;
   freeSlots?: Record<string, number>;
   clockSkewMs?: number;
+  leftovers?: Leftover[];
 }
 
 export interface IntegrityRecord {

@@ -55,12 +55,16 @@ export class TagFactory {
     const used = this.used.get(image) ?? 0;
     if (used >= (this.held.get(image) ?? 0)) throw new HarnessError(`test creates more tags on ${image} than it reserved`);
     const value = opts.value ?? `v-${this.stem()}`;
-    appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, raw: opts.raw, at: new Date().toISOString() });
+    appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, op: 'add', value, raw: opts.raw, at: new Date().toISOString() });
     this.used.set(image, (this.used.get(image) ?? 0) + 1);
     const exchange = await this.client.addTag(key, value, { image, raw: opts.raw });
     const created = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300;
     if (created) this.live.push({ image, key, value, listed: this.client.listsValues ? value : null, raw: !!opts.raw });
-    else this.used.set(image, (this.used.get(image) ?? 1) - 1); // nothing was added: the slot is free again
+    else {
+      this.used.set(image, (this.used.get(image) ?? 1) - 1); // nothing was added: the slot is free again
+      // Only a definite refusal closes the entry: after a transport error or a 5xx the tag may exist.
+      if (exchange.status !== undefined && exchange.status >= 400 && exchange.status < 500) this.gone(image, key);
+    }
     return { created, exchange };
   }
 
@@ -77,7 +81,13 @@ export class TagFactory {
     if (i >= 0) {
       this.live.splice(i, 1);
       this.used.set(image, (this.used.get(image) ?? 1) - 1);
+      this.gone(image, key);
     }
+  }
+
+  /** Closes the key's ledger entry: the sweep leaves a key alone once the run knew it was gone. */
+  private gone(image: string, key: string): void {
+    appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, op: 'gone', at: new Date().toISOString() });
   }
 
   /** Deletes what this test created and did not see deleted, then returns the slots. Runs even after a failure. */
@@ -88,6 +98,7 @@ export class TagFactory {
         const e = await this.client.cleanupDelete(t.key, { image: t.image, raw: t.raw }).catch((err: unknown) => err);
         if (e instanceof Error) problems.push(`cleanup of ${JSON.stringify(t.key)}: ${e.message}`);
         else if ((e as Exchange).status !== 204 && (e as Exchange).status !== 404) problems.push(`cleanup of ${JSON.stringify(t.key)} answered ${(e as Exchange).status}`);
+        else this.gone(t.image, t.key);
       }),
     );
     await Promise.all([...this.held].map(([image, n]) => this.broker.release(image, n)));

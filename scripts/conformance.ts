@@ -3,11 +3,12 @@
 // The self-test and the benchmark call runConformance() too: the same entry point a user has.
 import { spawn } from 'node:child_process';
 import { rmSync, openSync, closeSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig } from '../harness/config.js';
 import { readJson, runFile, type PreflightRecord } from '../harness/run-files.js';
+import { transportEnv } from '../harness/transport.js';
 
 export const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,17 +29,23 @@ export interface RunOptions {
 }
 
 export async function runConformance(opts: RunOptions = {}): Promise<ConformanceRun> {
-  const env = opts.env ?? process.env;
+  let env = opts.env ?? process.env;
   let resultsDir = 'results';
+  // Playwright traces record request headers as sent: credentials would be written to disk.
+  if ((opts.args ?? []).some((a) => /^--trace\b/.test(a))) {
+    return { exitCode: EXIT.unusable, message: '--trace is refused: Playwright traces record request headers, credentials included (the exchanges attached to each test are the redacted record)', resultsDir };
+  }
   try {
     // The embedded target's port is chosen later by the Playwright config; any value validates here.
-    resultsDir = loadConfig({ ...env, IMS_REFERENCE_PORT: env.IMS_REFERENCE_PORT || '0' }).resultsDir;
+    const config = loadConfig({ ...env, IMS_REFERENCE_PORT: env.IMS_REFERENCE_PORT || '0' });
+    resultsDir = config.resultsDir;
+    env = transportEnv(config, env); // a private CA must be in the environment when Playwright's processes start
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
     const message = err.problems.length === 1 ? err.problems[0]! : `configuration:\n  - ${err.problems.join('\n  - ')}`;
     return { exitCode: EXIT.unusable, message, resultsDir };
   }
-  const absResults = join(ROOT, resultsDir);
+  const absResults = resolve(ROOT, resultsDir); // IMS_RESULTS_DIR may be absolute
   rmSync(join(absResults, 'report.json'), { force: true });
   const out = opts.logFile ? openSync(opts.logFile, 'w') : undefined;
   const status = await new Promise<number | string>((resolve) => {
@@ -52,7 +59,10 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   });
   if (out !== undefined) closeSync(out);
   const preflight = readJson<PreflightRecord>(runFile(absResults, 'preflight.json'));
-  if (preflight && !preflight.ok) return { exitCode: EXIT.unusable, message: `the target is unusable: ${preflight.message}`, resultsDir: absResults };
+  if (preflight && !preflight.ok) {
+    // On the console the global setup has already said it, in one line: saying it again would be a cascade.
+    return { exitCode: EXIT.unusable, message: out === undefined ? undefined : `preflight failed: ${preflight.message}`, resultsDir: absResults };
+  }
   const report = readJson<{ exitCode: number }>(join(absResults, 'report.json'));
   if (!report) return { exitCode: EXIT.unusable, message: `the run ended without a report (Playwright: ${status}); see the output above`, resultsDir: absResults };
   return { exitCode: report.exitCode, resultsDir: absResults };

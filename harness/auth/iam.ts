@@ -1,25 +1,65 @@
-// IAM password login (POST {iam}/v3/auth/tokens): the token comes back in X-Subject-Token.
+// IAM password login (POST {iam}/v3/auth/tokens): the token comes back in X-Subject-Token. It goes through the
+// run's Playwright request context, so the proxy, CA and TLS settings apply to the IAM endpoint too.
+import type { APIRequestContext } from '@playwright/test';
 import type { Credentials } from '../config.js';
-import { HarnessError } from '../errors.js';
+import type { ExchangeLog } from '../exchanges.js';
 import { registerSecret } from '../redact.js';
 
-export async function fetchIamToken(creds: Extract<Credentials, { form: 'iam' }>, projectId: string, timeoutMs: number): Promise<string> {
+/** Why a login failed, so the preflight can name the variables to check. */
+export class IamLoginError extends Error {
+  override name = 'IamLoginError';
+  constructor(
+    readonly kind: 'unreachable' | 'refused' | 'no-token',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export async function fetchIamToken(
+  creds: Extract<Credentials, { form: 'iam' }>,
+  projectId: string,
+  opts: { context: APIRequestContext; timeoutMs: number; log?: ExchangeLog; persona: string },
+): Promise<string> {
   const url = `${creds.endpoint.replace(/\/+$/, '')}/v3/auth/tokens`;
-  const body = {
+  const body = JSON.stringify({
     auth: {
       identity: { methods: ['password'], password: { user: { name: creds.username, password: creds.password, domain: { name: creds.domain } } } },
       scope: { project: { id: projectId } },
     },
-  };
-  let res: Response;
+  });
+  const requestHeaders = { 'Content-Type': 'application/json', Accept: 'application/json' };
+  const startedAt = Date.now();
+  let status: number | undefined;
+  let headers: Record<string, string> | undefined;
+  let error: string | undefined;
   try {
-    res = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body), signal: AbortSignal.timeout(timeoutMs) });
+    const res = await opts.context.fetch(url, { method: 'POST', headers: requestHeaders, data: body, failOnStatusCode: false, maxRedirects: 0, timeout: opts.timeoutMs });
+    status = res.status();
+    headers = res.headers();
   } catch (err) {
-    throw new HarnessError(`IAM endpoint ${creds.endpoint} did not answer: ${err instanceof Error ? err.message : String(err)}`);
+    error = (err instanceof Error ? err.message : String(err)).split('\n')[0];
   }
-  const token = res.headers.get('x-subject-token');
-  if (res.status !== 201 && res.status !== 200) throw new HarnessError(`IAM login of user ${creds.username} answered ${res.status}: check the IAM_USERNAME/IAM_PASSWORD/IAM_DOMAIN variables`);
-  if (!token) throw new HarnessError(`IAM login of user ${creds.username} answered ${res.status} without an X-Subject-Token header`);
-  registerSecret(token);
+  const token = headers?.['x-subject-token'];
+  registerSecret(token); // before the exchange is recorded, so the record cannot hold it
+  opts.log?.add({
+    operationId: null,
+    role: 'auth',
+    persona: opts.persona,
+    transport: 'api',
+    method: 'POST',
+    url,
+    requestHeaders,
+    requestBody: body,
+    status,
+    responseHeaders: headers,
+    error,
+    attempt: 1,
+    startedAt,
+    durationMs: Date.now() - startedAt,
+  });
+  if (error !== undefined) throw new IamLoginError('unreachable', `the IAM endpoint ${creds.endpoint} is unreachable: ${error}`);
+  if (status !== 201 && status !== 200) throw new IamLoginError('refused', `IAM login of user ${creds.username} was refused (${status})`);
+  if (!token) throw new IamLoginError('no-token', `IAM login of user ${creds.username} answered ${status} without an X-Subject-Token header`);
   return token;
 }
