@@ -5,11 +5,16 @@ import { registerSecret } from './redact.js';
 function register(c: Credentials | undefined): void {
   if (!c) return;
   if (c.form === 'token') registerSecret(c.token);
-  if (c.form === 'aksk') registerSecret(c.secretKey);
+  // The AK too: it names the account, and the rule is that AK/SK never appear in anything written.
+  if (c.form === 'aksk') {
+    registerSecret(c.secretKey);
+    registerSecret(c.accessKey);
+  }
   if (c.form === 'iam') registerSecret(c.password);
 }
 
 export function registerConfigSecrets(config: SuiteConfig): void {
   register(config.owner);
   register(config.forbidden);
+  registerSecret(config.proxy?.password);
 }

@@ -10,6 +10,7 @@ const USAGE = `usage: npm run reference -- [options]
   --port N                    listen port (default 8080; 0 picks a free one)
   --host H                    listen address (default 127.0.0.1)
   --latency-ms N              delay every response by N ms
+  --clock-offset-s N          run the target's clock N seconds ahead (negative: behind): Date header and signature checks
   --tag-quota N               at most N tags per image (adds beyond answer 400)
   --unknown-image-status 400  answer 400 instead of 404 for an unknown image
   --add-key-rule strict       the add operation refuses keys outside [A-Za-z0-9_-.:+@]{1,36}
@@ -33,6 +34,7 @@ try {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'latency-ms': { type: 'string' },
+      'clock-offset-s': { type: 'string' },
       'tag-quota': { type: 'string' },
       'unknown-image-status': { type: 'string' },
       'add-key-rule': { type: 'string' },
@@ -90,6 +92,11 @@ try {
 const common = {
   seed,
   latencyMs: int('latency-ms', values['latency-ms']),
+  clockOffsetMs: (() => {
+    const raw = values['clock-offset-s'];
+    if (raw !== undefined && !/^-?\d+$/.test(raw)) fatal('--clock-offset-s must be a whole number of seconds');
+    return raw === undefined ? undefined : Number(raw) * 1000;
+  })(),
   tagQuota: int('tag-quota', values['tag-quota']),
   unknownImageStatus: unknownImageStatus as 400 | 404 | undefined,
   addKeyRule: addKeyRule as 'strict' | 'none' | undefined,

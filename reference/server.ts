@@ -13,6 +13,8 @@ import { sendError } from './errors.js';
 export interface ReferenceOptions {
   seed: ReferenceSeed;
   latencyMs?: number;
+  /** The target's clock runs this far ahead of the machine's (the preflight's clock-skew check). */
+  clockOffsetMs?: number;
   /** Most tags one image may hold; adds beyond it get 400. Unlimited when unset. */
   tagQuota?: number;
   /** 404 by default; 400 is the vendor's documented alternative for "image does not exist". */
@@ -129,6 +131,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const body = await readBody(req);
     if (options.latencyMs) await sleep(options.latencyMs);
+    if (options.clockOffsetMs) res.setHeader('Date', new Date(Date.now() + options.clockOffsetMs).toUTCString());
     if (options.extraHeaders) {
       res.setHeader('X-Request-Id', randomBytes(8).toString('hex'));
       res.setHeader('Strict-Transport-Security', 'max-age=31536000');
@@ -145,7 +148,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     const isIms = segs[0] === 'v2' && segs[2] === 'images' && segs[4] === 'tags';
     if (!isOpenstack && !isIms) return fail(res, 404, 'IMG.0400', 'no such route');
 
-    const now = new Date();
+    const now = new Date(Date.now() + (options.clockOffsetMs ?? 0));
     // auth-after-delete: the delete happens before anyone looks at the caller.
     if (has('auth-after-delete') && method === 'DELETE' && segs.length === (isIms ? 6 : 5)) {
       const tags = isIms ? store.tags(segs[1], segs[3]!) : store.anyImage(segs[2]!);
