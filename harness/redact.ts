@@ -23,7 +23,8 @@ export function redactHeaders(headers: Record<string, string>): Record<string, s
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) {
     if (!SECRET_HEADERS.has(name.toLowerCase())) out[name] = redactText(value);
-    else if (name.toLowerCase() === 'authorization') out[name] = value.replace(/Signature=\S+/, `Signature=${REDACTED}`).replace(/^(Bearer|Basic)\s+\S+/i, `$1 ${REDACTED}`);
+    // The scheme and structure stay readable (evidence); the signature, a bearer secret and any known AK do not.
+    else if (name.toLowerCase() === 'authorization') out[name] = redactText(value.replace(/Signature=\S+/, `Signature=${REDACTED}`).replace(/^(Bearer|Basic)\s+\S+/i, `$1 ${REDACTED}`));
     else out[name] = REDACTED;
   }
   return out;
