@@ -28,14 +28,12 @@ const annotation = (test: TestCase, type: string) => test.annotations.find((a) =
 export default class ConformanceReporter implements Reporter {
   private readonly results = new Map<TestCase, TestResult>();
   private readonly errors: string[] = [];
-  private startedAt = new Date();
   private workers = 1;
   private shard: Shard | null = null;
 
   constructor(private readonly options: ConformanceReporterOptions = {}) {}
 
   onBegin(config: FullConfig): void {
-    this.startedAt = new Date();
     this.workers = config.workers;
     this.shard = config.shard;
   }
@@ -123,9 +121,10 @@ export default class ConformanceReporter implements Reporter {
       run: {
         id: [...new Set(records.map((r) => r.runId).filter(Boolean))].join(',') || (process.env.IMS_RUN_ID ?? null),
         shards: this.options.merge ? records.map((r) => r.shard ?? { current: 1, total: 1 }) : null,
-        startedAt: this.startedAt.toISOString(),
-        endedAt: new Date().toISOString(),
-        durationMs: Date.now() - this.startedAt.getTime(),
+        // Playwright's own times: in a merge they span the shards, not the merge itself.
+        startedAt: result.startTime.toISOString(),
+        endedAt: new Date(result.startTime.getTime() + result.duration).toISOString(),
+        durationMs: Math.round(result.duration),
         workers: this.workers,
         playwrightStatus: result.status,
       },

@@ -58,7 +58,9 @@ export function readRunRecords(dir: string): { records: RunRecord[]; problems: s
   const seen = new Set(records.map((r) => r.shard?.current ?? 1));
   for (let i = 1; i <= total; i++) if (!seen.has(i)) problems.push(`the run record of shard ${i}/${total} is missing`);
   if (records.length > seen.size) problems.push('two run records claim the same shard');
-  const targets = new Set(records.map((r) => JSON.stringify(r.target)));
+  // Each shard of an embedded run starts its own reference target on its own port: the same target for this purpose.
+  const comparable = (t: RunRecord['target']) => JSON.stringify(t?.embedded ? { ...t, endpoint: 'embedded' } : t);
+  const targets = new Set(records.map((r) => comparable(r.target)));
   if (targets.size > 1) problems.push('the shards ran against different targets or configurations');
   return { records, problems };
 }

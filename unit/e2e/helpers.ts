@@ -1,0 +1,24 @@
+// Shared by the end-to-end checks: run an entry point of the suite as a user would, as its own process.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+export interface Ran {
+  code: number | null;
+  out: string;
+}
+
+/** `node --import tsx <script> ...args` in the repository, with the given environment; output captured. */
+export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv): Promise<Ran> {
+  return new Promise((done) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, ...args], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    child.on('exit', (code) => done({ code, out }));
+  });
+}
+
+/** Playwright's own CLI (test, merge-reports) in the repository. */
+export const playwright = (args: string[], env: NodeJS.ProcessEnv) => runScript('node_modules/@playwright/test/cli.js', args, env);
