@@ -11,7 +11,8 @@ import { RateLimiter } from './rate-limit.js';
 import { authHeadersFor } from './auth/credentials.js';
 import { fetchIamToken } from './auth/iam.js';
 import { registerConfigSecrets } from './secrets.js';
-import { redactText } from './redact.js';
+import { redactText, registerSecret } from './redact.js';
+import { IAM_TOKEN_VARIABLES } from './preflight-gate.js';
 import { markRunAlive, markRunEnded } from './ledger.js';
 import { caProblem, newRequestContext, transportWarnings } from './transport.js';
 import { runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
@@ -29,7 +30,10 @@ function stop(message: string): never {
 function iamSource(config: SuiteConfig, who: 'owner' | 'forbidden', context: APIRequestContext, log: ExchangeLog): (() => Promise<string>) | undefined {
   const creds = who === 'owner' ? config.owner : config.forbidden;
   if (creds?.form !== 'iam') return undefined;
-  let token: Promise<string> | undefined;
+  // The token `npm run conformance` got in its preflight gate: the same login, not a second one.
+  const given = process.env[IAM_TOKEN_VARIABLES[who]];
+  registerSecret(given);
+  let token: Promise<string> | undefined = given ? Promise.resolve(given) : undefined;
   // Memoised: one login per persona per run; the broker hands this token to every worker.
   return () => (token ??= fetchIamToken(creds, config.projectId, { context, timeoutMs: Math.min(config.timeoutMs, 3_000), log, persona: who }));
 }

@@ -6,9 +6,10 @@ import { rmSync, openSync, closeSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig } from '../harness/config.js';
+import { ConfigError, loadConfig, type SuiteConfig } from '../harness/config.js';
 import { readJson, runFile, type PreflightRecord } from '../harness/run-files.js';
 import { transportEnv } from '../harness/transport.js';
+import { preflightGate } from '../harness/preflight-gate.js';
 
 export const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -31,13 +32,14 @@ export interface RunOptions {
 export async function runConformance(opts: RunOptions = {}): Promise<ConformanceRun> {
   let env = opts.env ?? process.env;
   let resultsDir = 'results';
+  let config: SuiteConfig;
   // Playwright traces record request headers as sent: credentials would be written to disk.
   if ((opts.args ?? []).some((a) => /^--trace\b/.test(a))) {
     return { exitCode: EXIT.unusable, message: '--trace is refused: Playwright traces record request headers, credentials included (the exchanges attached to each test are the redacted record)', resultsDir };
   }
   try {
     // The embedded target's port is chosen later by the Playwright config; any value validates here.
-    const config = loadConfig({ ...env, IMS_REFERENCE_PORT: env.IMS_REFERENCE_PORT || '0' });
+    config = loadConfig({ ...env, IMS_REFERENCE_PORT: env.IMS_REFERENCE_PORT || '0' });
     resultsDir = config.resultsDir;
     env = transportEnv(config, env); // a private CA must be in the environment when Playwright's processes start
   } catch (err) {
@@ -45,6 +47,10 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     const message = err.problems.length === 1 ? err.problems[0]! : `configuration:\n  - ${err.problems.join('\n  - ')}`;
     return { exitCode: EXIT.unusable, message, resultsDir };
   }
+  // An unusable remote target is told in one line before Playwright even starts.
+  const gate = await preflightGate(config);
+  if (!gate.ok) return { exitCode: EXIT.unusable, message: gate.message, resultsDir };
+  env = { ...env, ...gate.env };
   const absResults = resolve(ROOT, resultsDir); // IMS_RESULTS_DIR may be absolute
   rmSync(join(absResults, 'report.json'), { force: true });
   const out = opts.logFile ? openSync(opts.logFile, 'w') : undefined;
