@@ -13,6 +13,8 @@ export interface Leftover {
   raw: boolean;
   action: 'delete' | 'keep';
   reason: string;
+  /** Shaped like the suite's keys but not of any run of it: listed by the sweep, not reported as a leftover. */
+  foreign?: true;
 }
 
 export interface SweepInput {
@@ -45,7 +47,7 @@ export function planSweep(input: SweepInput): Leftover[] {
       const base = { image, key, runId: run.runId, startedAt: run.startedAt.toISOString(), raw: key === '.' || key === '..' };
       if (ledgerRuns.has(run.runId) && isAlive(run.runId)) out.push({ ...base, action: 'keep', reason: 'its run is still running on this machine' });
       else if (ledgerRuns.has(run.runId)) out.push({ ...base, action: 'delete', reason: 'its run ended (local ledger, process gone)' });
-      else if (age < 0) out.push({ ...base, action: 'keep', reason: 'its run id names a start time in the future: not a run of this suite' });
+      else if (age < 0) out.push({ ...base, action: 'keep', foreign: true, reason: 'its run id names a start time in the future: not a run of this suite' });
       else if (age >= input.ttlMs) out.push({ ...base, action: 'delete', reason: `its run started ${hours(age)} ago (TTL ${hours(input.ttlMs)})` });
       else out.push({ ...base, action: 'keep', reason: `its run started ${hours(age)} ago, within the TTL of ${hours(input.ttlMs)} (it may still be running elsewhere)` });
     }
@@ -69,7 +71,8 @@ export function planSweep(input: SweepInput): Leftover[] {
 const hours = (ms: number) => (ms >= 3_600_000 ? `${(ms / 3_600_000).toFixed(1)} h` : `${Math.round(ms / 60_000)} min`);
 
 /** One line for the preflight: how many leftovers, and what to do about them. */
-export function summarizeLeftovers(leftovers: readonly Leftover[]): string | undefined {
+export function summarizeLeftovers(all: readonly Leftover[]): string | undefined {
+  const leftovers = all.filter((l) => !l.foreign);
   if (!leftovers.length) return undefined;
   const del = leftovers.filter((l) => l.action === 'delete').length;
   const runs = [...new Set(leftovers.map((l) => l.runId))];
