@@ -67,7 +67,8 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   }
 
   /** The delete core shared by both dialects, once the image's tags and the caller are known. */
-  async function deleteTag(res: ServerResponse, tags: Map<string, string>, imageId: string, segment: string, projectId: string): Promise<void> {
+  async function deleteTag(res: ServerResponse, tags: Map<string, string>, imageId: string, segment: string, projectId: string, preDeleted: boolean): Promise<void> {
+    if (preDeleted) return noContent(res); // auth-after-delete: the tag went before the caller was checked
     const key = keyFromSegment(segment, has);
     if (has('reject-non-ascii-400') && /[^\x00-\x7f]/.test(key)) return fail(res, 400, 'IMG.0001', 'key contains invalid characters');
     if (has('reject-long-key-400') && key.length > 36) return fail(res, 400, 'IMG.0001', 'key is too long');
@@ -150,9 +151,10 @@ export function createReferenceServer(options: ReferenceOptions): Server {
 
     const now = new Date(Date.now() + (options.clockOffsetMs ?? 0));
     // auth-after-delete: the delete happens before anyone looks at the caller.
+    let preDeleted = false;
     if (has('auth-after-delete') && method === 'DELETE' && segs.length === (isIms ? 6 : 5)) {
       const tags = isIms ? store.tags(segs[1], segs[3]!) : store.anyImage(segs[2]!);
-      if (tags) for (const k of matchingKeys(tags.keys(), keyFromSegment(segs.at(-1)!, has), has)) tags.delete(k);
+      for (const k of tags ? matchingKeys(tags.keys(), keyFromSegment(segs.at(-1)!, has), has) : []) preDeleted = tags!.delete(k);
     }
     const auth = personas.authenticate(req, body, now);
     let persona: Persona;
@@ -163,11 +165,11 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     else return fail(res, 401, 'APIG.0301', auth.reason);
     if (has('no-auth')) persona = { name: 'owner', projectId: seed.projectId, canWrite: true };
 
-    if (isIms) return handleIms(req, res, segs, persona, method, body);
-    return handleOpenstack(res, segs, persona, method);
+    if (isIms) return handleIms(res, segs, persona, method, body, preDeleted);
+    return handleOpenstack(res, segs, persona, method, preDeleted);
   }
 
-  async function handleIms(_req: IncomingMessage, res: ServerResponse, segs: string[], persona: Persona, method: string, body: Buffer): Promise<void> {
+  async function handleIms(res: ServerResponse, segs: string[], persona: Persona, method: string, body: Buffer, preDeleted: boolean): Promise<void> {
     const [, projectId = '', , imageId = ''] = segs;
     let tags = store.tags(projectId, imageId);
     if (persona.projectId !== projectId) {
@@ -194,11 +196,11 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       if (typeof tag?.key !== 'string' || typeof tag.value !== 'string') return fail(res, 400, 'IMG.0002', 'body must be {"tag":{"key","value"}}');
       return addTag(res, tags, tag.key, tag.value);
     }
-    if (segs.length === 6 && method === 'DELETE') return deleteTag(res, tags, imageId, segs[5]!, projectId);
+    if (segs.length === 6 && method === 'DELETE') return deleteTag(res, tags, imageId, segs[5]!, projectId, preDeleted);
     return fail(res, 405, 'IMG.0405', 'method not allowed');
   }
 
-  async function handleOpenstack(res: ServerResponse, segs: string[], persona: Persona, method: string): Promise<void> {
+  async function handleOpenstack(res: ServerResponse, segs: string[], persona: Persona, method: string, preDeleted: boolean): Promise<void> {
     const imageId = segs[2] ?? '';
     const owner = store.projectOf(imageId);
     const tags = owner === persona.projectId ? store.anyImage(imageId) : undefined;
@@ -212,7 +214,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       return fail(res, has('forbidden-401') ? 401 : 403, 'IMG.0403', 'no permission on this image');
     }
     if (method === 'PUT') return addTag(res, tags, keyFromSegment(segs[4]!, () => false), '');
-    if (method === 'DELETE') return deleteTag(res, tags, imageId, segs[4]!, persona.projectId);
+    if (method === 'DELETE') return deleteTag(res, tags, imageId, segs[4]!, persona.projectId, preDeleted);
     return fail(res, 405, 'IMG.0405', 'method not allowed');
   }
 
