@@ -24,9 +24,9 @@ function mutantTable(): string {
 }
 
 function replaceBlock(text: string, name: string, body: string): string {
-  const re = new RegExp(`(<!-- ${name}:start -->\\n)[\\s\\S]*?(\\n<!-- ${name}:end -->)`);
+  const re = new RegExp(`(<!-- ${name}:start -->)[\\s\\S]*?(<!-- ${name}:end -->)`);
   if (!re.test(text)) throw new Error(`README.md has no ${name} block`);
-  return text.replace(re, `$1${body}$2`);
+  return text.replace(re, `$1\n${body}\n$2`);
 }
 
 const current = readFileSync(README, 'utf8');
