@@ -6,6 +6,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { requirements, specSha256, SPEC_PATH } from '../harness/spec.js';
 import { describeConfig, loadConfig } from '../harness/config.js';
+import { describeTransport, transportWarnings } from '../harness/transport.js';
 import { describeExchange, type Exchange } from '../harness/exchanges.js';
 import { redactText } from '../harness/redact.js';
 import { registerConfigSecrets } from '../harness/secrets.js';
@@ -118,6 +119,7 @@ export default class ConformanceReporter implements Reporter {
       suite: suiteIdentity(),
       spec: { path: 'spec/delete-image-tag.openapi.yaml', sha256: specSha256 },
       target,
+      transport: config ? { ...describeTransport(config), warnings: transportWarnings(config) } : null,
       run: {
         id: [...new Set(records.map((r) => r.runId).filter(Boolean))].join(',') || (process.env.IMS_RUN_ID ?? null),
         shards: this.options.merge ? records.map((r) => r.shard ?? { current: 1, total: 1 }) : null,

@@ -12,6 +12,8 @@ export interface ConformanceReport {
   suite: { name: string; version: string; commit: string | null };
   spec: { path: string; sha256: string };
   target: Record<string, unknown> | null;
+  /** How the target was reached (proxy, CA, TLS checks) and the warnings that go with it (IMS_INSECURE_TLS). */
+  transport?: (Record<string, unknown> & { warnings: string[] }) | null;
   run: {
     id: string | null;
     shards: Shard[] | null;
