@@ -3,7 +3,7 @@
 // of SHA-256s that `npm run verify` checks. Exit codes as a run: 0 conformant, 1 not shown conformant, 2 unusable.
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
-import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
@@ -13,7 +13,7 @@ import { redactText } from '../harness/redact.js';
 import { readJson, writeJson } from '../harness/run-files.js';
 import { SPEC_PATH } from '../harness/spec.js';
 import type { ConformanceReport } from '../reporter/report-types.js';
-import { writeManifest } from './lib/bundle.js';
+import { sha256, writeManifest } from './lib/bundle.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PLAYWRIGHT_CLI = join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
@@ -63,6 +63,8 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   if (existsSync(out) && readdirSync(out).length) return { exitCode: 2, message: `the bundle folder ${out} exists and is not empty` };
   for (const f of ['report.json', 'report.md', 'junit.xml']) rmSync(join(results, f), { force: true });
 
+  // The spec as it was when the run started: the bundle must hold the contract the run was judged against.
+  const spec = readFileSync(SPEC_PATH);
   const workers = availableParallelism();
   const args = [PLAYWRIGHT_CLI, 'test', '--config', join(ROOT, 'playwright.config.ts'), `--workers=${workers}`, '--retries=0', '--forbid-only'];
   const status = await new Promise<number | string>((done) => {
@@ -72,11 +74,13 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   });
   const report = readJson<ConformanceReport>(join(results, 'report.json'));
   if (!report) return { exitCode: 2, message: `the run ended without a report (Playwright: ${status}); no bundle written` };
+  if (report.spec.sha256 !== sha256(spec)) return { exitCode: 2, message: 'the spec changed while the run was starting; no bundle written, run certify again' };
 
   mkdirSync(out, { recursive: true });
   for (const f of ['report.json', 'report.md', 'junit.xml']) cpSync(join(results, f), join(out, f));
   cpSync(join(results, 'html'), join(out, 'html'), { recursive: true });
-  cpSync(SPEC_PATH, join(out, 'spec', 'delete-image-tag.openapi.yaml'));
+  mkdirSync(join(out, 'spec'));
+  writeFileSync(join(out, 'spec', 'delete-image-tag.openapi.yaml'), spec);
   writeJson(join(out, 'config.json'), {
     // The run's own view: it knows the embedded target's port, which is picked after this process validated.
     target: report.target ?? describeConfig(config),
