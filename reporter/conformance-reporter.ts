@@ -143,6 +143,8 @@ export default class ConformanceReporter implements Reporter {
       tests: tests.map(reportedTest),
     };
     writeJson(join(resultsDir, 'report.json'), report);
+    // Every exchange with its timing, per test: the raw material of the evidence and of `npm run bench`.
+    writeJson(join(resultsDir, 'exchanges.json'), { preflight: preflightExchanges, tests: tests.map((t) => ({ id: t.id, title: t.title, exchanges: t.exchanges })) });
     writeFileSync(join(resultsDir, 'report.md'), renderMarkdown(report));
 
     const out: string[] = [''];
