@@ -191,7 +191,9 @@ export class ApiClient {
         if (error !== undefined && req.role !== 'under-test') throw new HarnessError(`${req.op.operationId} could not reach the target: ${describeExchange(e)}`);
         return { exchange: e, text };
       }
-      await sleep(backoffMs(attempt, responseHeaders?.['retry-after']));
+      const wait = backoffMs(attempt, responseHeaders?.['retry-after']);
+      this.log.retries.push(`retried ${req.role} step: ${describeExchange(e)} (attempt ${attempt} of ${req.attempts}); attempt ${attempt + 1} after ${wait} ms`);
+      await sleep(wait);
     }
   }
 }

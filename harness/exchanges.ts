@@ -53,6 +53,8 @@ export function describeExchange(e: Exchange): string {
 /** Collects the exchanges of one test (or of the global setup). */
 export class ExchangeLog {
   readonly exchanges: Exchange[] = [];
+  /** One line per retry of a fixture step: shown with the test (annotations), never hidden in a transcript. */
+  readonly retries: string[] = [];
   private seq = 0;
 
   add(e: Omit<Exchange, 'seq'>): Exchange {
