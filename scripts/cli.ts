@@ -15,7 +15,7 @@ const USAGE = `usage: ims-conformance <command> [options]
   run [playwright options]   run the suite against the configured target (IMS_* variables or .env)
   certify [--out DIR]        locked full run that writes a verifiable evidence bundle
   verify <bundle>            check a bundle: intact, complete, consistent; prints its verdict
-  sweep [options]            run the suite against several targets (when available)
+  sweep [--apply]            list (delete with --apply) the tags earlier runs of the suite left behind
   reference [options]        start the reference target (see: ims-conformance reference --help)
 Exit codes: 0 conformant (or valid and conformant), 1 not shown conformant, 2 unusable, tampered or bad input.
 Each command takes --help.`;
