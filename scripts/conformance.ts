@@ -2,8 +2,8 @@
 // verdict: 0 conformant, 1 not shown conformant, 2 unusable (configuration, target or harness).
 // The self-test and the benchmark call runConformance() too: the same entry point a user has.
 import { spawn } from 'node:child_process';
-import { rmSync, openSync, closeSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { rmSync, openSync, closeSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type SuiteConfig } from '../harness/config.js';
@@ -53,6 +53,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   env = { ...env, ...gate.env };
   const absResults = resolve(ROOT, resultsDir); // IMS_RESULTS_DIR may be absolute
   rmSync(join(absResults, 'report.json'), { force: true });
+  if (opts.logFile) mkdirSync(dirname(opts.logFile), { recursive: true });
   const out = opts.logFile ? openSync(opts.logFile, 'w') : undefined;
   const status = await new Promise<number | string>((resolve) => {
     const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', ...(opts.args ?? [])], {
