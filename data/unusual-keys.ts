@@ -2,7 +2,7 @@
 // Each key is built around a stem that carries the run prefix, so every key the suite creates stays findable.
 // `transport: 'raw'` keys cannot pass through a WHATWG URL parser (dot-segments) and go through the raw sender.
 
-export type KeyGroup = 'whitespace' | 'unicode' | 'reserved' | 'percent' | 'punctuation' | 'length' | 'dot-segment';
+export type KeyGroup = 'whitespace' | 'unicode' | 'gen-delims' | 'sub-delims' | 'percent' | 'punctuation' | 'length' | 'dot-segment';
 
 export interface UnusualKey {
   id: string;
@@ -12,7 +12,9 @@ export interface UnusualKey {
   transport?: 'raw';
 }
 
-const RESERVED = ['/', '?', '#', '[', ']', '@', '!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '=', ':'] as const;
+// RFC 3986 §2.2 reserved characters, in its two groups.
+const GEN_DELIMS = [':', '/', '?', '#', '[', ']', '@'] as const;
+const SUB_DELIMS = ['!', '$', '&', "'", '(', ')', '*', '+', ',', ';', '='] as const;
 
 /** Pads the stem with `x` to exactly n UTF-16 code units (all ASCII here, so also n bytes and n characters). */
 const ofLength = (n: number) => (stem: string) => (stem + 'x'.repeat(Math.max(0, n - stem.length))).slice(0, n);
@@ -25,10 +27,10 @@ export const UNUSUAL_KEYS: readonly UnusualKey[] = [
   { id: 'cjk', group: 'unicode', description: 'CJK characters', make: (s) => `${s}中文标签` },
   { id: 'emoji', group: 'unicode', description: 'a 4-byte emoji (surrogate pair)', make: (s) => `${s}😀` },
   { id: 'combining-nfd', group: 'unicode', description: 'a combining mark (NFD e + U+0301)', make: (s) => `${s}e\u0301` },
-  ...RESERVED.map(
-    (c): UnusualKey => ({
+  ...[...GEN_DELIMS.map((c) => [c, 'gen-delims'] as const), ...SUB_DELIMS.map((c) => [c, 'sub-delims'] as const)].map(
+    ([c, group]): UnusualKey => ({
       id: `reserved-${c.codePointAt(0)!.toString(16).padStart(2, '0')}`,
-      group: 'reserved',
+      group,
       description: `the reserved URI character ${JSON.stringify(c)}`,
       make: (s) => `${s}a${c}b`,
     }),
