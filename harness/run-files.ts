@@ -29,5 +29,7 @@ export interface IntegrityRecord {
   checked: number;
   intact: number;
   lost: { image: string; key: string; value: string | null; now: string | null | 'missing' }[];
+  /** Keys of other recent runs of the suite present at the start: theirs to delete, not checked. */
+  otherRuns?: number;
   error?: string;
 }

@@ -18,3 +18,17 @@ export function runOfKey(key: string): { runId: string; startedAt: Date } | unde
   if (!m) return undefined;
   return { runId: m[1]! + m[2]!, startedAt: new Date(parseInt(m[1]!, 36) * 1000) };
 }
+
+/** How long a run may plausibly still be working: keys of runs started within it belong to a possibly live run. */
+export const RUN_LIFETIME_MS = 6 * 3_600_000;
+
+/**
+ * A key of a run that started recently (and not in the future): another run of the suite may be working on the
+ * same image right now and will delete it. Look-alikes dated long ago or in the future stay other people's data.
+ */
+export function isRecentRunKey(key: string, now: number): boolean {
+  const run = runOfKey(key);
+  if (!run) return false;
+  const age = now - run.startedAt.getTime();
+  return age >= -5 * 60_000 && age <= RUN_LIFETIME_MS;
+}

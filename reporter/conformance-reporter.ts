@@ -153,7 +153,10 @@ export default class ConformanceReporter implements Reporter {
       out.push(`  ${mark}  ${r.id} [${r.tier}] ${r.title}${r.outcome !== 'pass' && r.reason ? ` — ${r.reason.split('\n')[0]}` : ''}`);
     }
     for (const f of fatal) out.push(`  harness: ${f}`);
-    if (integrity) out.push(`  pre-existing tags intact: ${integrity.intact}/${integrity.checked}`);
+    if (integrity) {
+      const others = integrity.otherRuns ? ` (${integrity.otherRuns} key(s) of other recent runs of the suite not checked)` : '';
+      out.push(`  pre-existing tags intact: ${integrity.intact}/${integrity.checked}${others}`);
+    }
     out.push(
       `verdict: ${verdict} — ${reqs.length} requirements: ${count('pass')} pass, ${count('fail')} fail, ${count('skipped')} skipped, ${count('error')} error; ${warnings.length} advisory warning(s); ${allExchanges.length} requests`,
     );
@@ -182,6 +185,7 @@ function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {
     checked: checked.reduce((n, r) => n + r.integrity!.checked, 0),
     intact: checked.reduce((n, r) => n + r.integrity!.intact, 0),
     lost: checked.flatMap((r) => r.integrity!.lost),
+    otherRuns: checked.reduce((n, r) => n + (r.integrity!.otherRuns ?? 0), 0),
     error: checked.map((r) => r.integrity!.error).filter(Boolean).join('; ') || null,
   };
 }

@@ -30,7 +30,7 @@ export interface ConformanceReport {
   warnings: string[];
   requests: { total: number; retries: number };
   preflight: { ok: boolean; message: string | null; warnings: string[]; freeSlots: Record<string, number> | null; clockSkewMs: number | null } | null;
-  integrity: { checked: number; intact: number; lost: unknown[]; error: string | null } | null;
+  integrity: { checked: number; intact: number; lost: unknown[]; otherRuns?: number; error: string | null } | null;
   observations: { test: string; requirement: string; observation: string }[];
   requirements: RequirementRecord[];
   tests: ReportedTest[];

@@ -63,3 +63,13 @@ test('ordinary keys fit the strictest published add rule', async () => {
   const stem = `${runPrefix(newRunId())}zz${(36 ** 4).toString(36)}`;
   assert.match(stem, /^[A-Za-z0-9_\-.:+@]{1,36}$/);
 });
+
+test('keys of recent runs are another run\'s working keys; look-alikes from long ago or the future are not', async () => {
+  const { isRecentRunKey, newRunId, runPrefix } = await import('../harness/run-id.js');
+  const now = Date.now();
+  assert.equal(isRecentRunKey(`${runPrefix(newRunId(now - 60_000))}1x2`, now), true);
+  assert.equal(isRecentRunKey(` ${runPrefix(newRunId(now))}1x2 `, now), true, 'wrapped unusual keys too');
+  assert.equal(isRecentRunKey('ctk-zzzzzzzz-1x1', now), false, 'dated in the far future');
+  assert.equal(isRecentRunKey(`${runPrefix(newRunId(now - 7 * 3_600_000))}1x2`, now), false, 'older than a run lives');
+  assert.equal(isRecentRunKey('env', now), false);
+});
