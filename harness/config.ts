@@ -46,6 +46,7 @@ export const KNOWN_VARIABLES = [
   'IMS_TAG_QUOTA', 'IMS_TIMEOUT_MS', 'IMS_MAX_RPS', 'IMS_CA_FILE', 'IMS_INSECURE_TLS', 'IMS_RESULTS_DIR', 'IMS_WORKERS',
   // Set by the runner itself for its worker processes.
   'IMS_RUN_ID', 'IMS_REFERENCE_PORT', 'IMS_REFERENCE_LATENCY_MS', 'IMS_BROKER_URL', 'IMS_RUN_IAM_TOKEN_OWNER', 'IMS_RUN_IAM_TOKEN_FORBIDDEN',
+  'IMS_PREFLIGHT_RUN_ID',
 ] as const;
 
 /** Variables whose values are secrets: never printed, never written. */

@@ -12,11 +12,11 @@ import { authHeadersFor } from './auth/credentials.js';
 import { fetchIamToken } from './auth/iam.js';
 import { registerConfigSecrets } from './secrets.js';
 import { redactText, registerSecret } from './redact.js';
-import { IAM_TOKEN_VARIABLES } from './preflight-gate.js';
+import { GATE_RUN_VARIABLE, IAM_TOKEN_VARIABLES } from './preflight-gate.js';
 import { markRunAlive, markRunEnded } from './ledger.js';
 import { caProblem, newRequestContext, transportWarnings } from './transport.js';
 import { isRecentRunKey } from './run-id.js';
-import { runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
+import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
 
 /**
  * An unusable run ends here with ONE line and exit code 2: no test starts, and nothing else is printed (a
@@ -49,7 +49,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     stop(err instanceof ConfigError ? err.problems.join('; ') : String(err));
   }
   registerConfigSecrets(config);
-  rmSync(runFile(config.resultsDir, 'preflight.json'), { force: true });
+  const gated = process.env[GATE_RUN_VARIABLE] === runId ? readJson<PreflightRecord>(runFile(config.resultsDir, 'preflight.json')) : undefined;
+  if (!gated?.ok) rmSync(runFile(config.resultsDir, 'preflight.json'), { force: true });
   rmSync(runFile(config.resultsDir, 'integrity.json'), { force: true });
   const warnings = transportWarnings(config);
   for (const w of warnings) process.stderr.write(`WARNING: ${w}\n`);
@@ -70,7 +71,9 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const ownerAuth = authHeadersFor(config.owner, ownerIam ?? noIam);
   const forbiddenAuth = config.forbidden ? authHeadersFor(config.forbidden, forbiddenIam ?? noIam) : undefined;
   let result: PreflightResult;
-  try {
+  if (gated?.ok && gated.snapshot && gated.freeSlots) {
+    result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], warnings: gated.warnings };
+  } else try {
     result = await preflight(config, context, log, { owner: ownerAuth, forbidden: forbiddenAuth, ownerLogin: ownerIam, forbiddenLogin: forbiddenIam }, runId);
   } catch (err) {
     await context.dispose().catch(() => undefined);
@@ -78,7 +81,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const allWarnings = [...warnings, ...result.warnings];
   writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: true, runId, ...result, warnings: allWarnings } satisfies PreflightRecord);
-  writeJson(`${config.resultsDir}/run/preflight-exchanges.json`, log.exchanges);
+  if (!gated?.ok) writeJson(`${config.resultsDir}/run/preflight-exchanges.json`, log.exchanges);
   for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
 
   markRunAlive(config.resultsDir, runId);

@@ -6,7 +6,8 @@ import type { SuiteConfig } from './config.js';
 import { ExchangeLog } from './exchanges.js';
 import { authHeadersFor } from './auth/credentials.js';
 import { fetchIamToken } from './auth/iam.js';
-import { preflight } from './preflight.js';
+import { preflight, type PreflightResult } from './preflight.js';
+import type { Exchange } from './exchanges.js';
 import { registerConfigSecrets } from './secrets.js';
 import { redactText } from './redact.js';
 import { caProblem, newRequestContext } from './transport.js';
@@ -14,11 +15,16 @@ import { caProblem, newRequestContext } from './transport.js';
 /** Runner-set variables that carry the run's IAM tokens from the gate to the global setup. */
 export const IAM_TOKEN_VARIABLES = { owner: 'IMS_RUN_IAM_TOKEN_OWNER', forbidden: 'IMS_RUN_IAM_TOKEN_FORBIDDEN' } as const;
 
-export type GateResult = { ok: true; env: Record<string, string> } | { ok: false; message: string };
+/** Set by the runner when the gate's preflight is the run's preflight: the global setup reuses its record. */
+export const GATE_RUN_VARIABLE = 'IMS_PREFLIGHT_RUN_ID';
+
+export type GateResult =
+  | { ok: true; env: Record<string, string>; result?: PreflightResult; exchanges: Exchange[] }
+  | { ok: false; message: string };
 
 export async function preflightGate(config: SuiteConfig): Promise<GateResult> {
   // The embedded target starts with Playwright; a private CA is trusted only in processes started with it.
-  if (config.embedded || caProblem(config)) return { ok: true, env: {} };
+  if (config.embedded || caProblem(config)) return { ok: true, env: {}, exchanges: [] };
   registerConfigSecrets(config);
   const context = await newRequestContext(config);
   const log = new ExchangeLog();
@@ -31,7 +37,7 @@ export async function preflightGate(config: SuiteConfig): Promise<GateResult> {
   const none = () => Promise.reject(new Error('not an IAM persona'));
   const [ownerLogin, forbiddenLogin] = [login('owner'), login('forbidden')];
   try {
-    await preflight(config, context, log, {
+    const result = await preflight(config, context, log, {
       owner: authHeadersFor(config.owner, ownerLogin ?? none),
       forbidden: config.forbidden ? authHeadersFor(config.forbidden, forbiddenLogin ?? none) : undefined,
       ownerLogin,
@@ -39,7 +45,7 @@ export async function preflightGate(config: SuiteConfig): Promise<GateResult> {
     });
     const env: Record<string, string> = {};
     for (const who of ['owner', 'forbidden'] as const) if (tokens[who]) env[IAM_TOKEN_VARIABLES[who]] = await tokens[who]!;
-    return { ok: true, env };
+    return { ok: true, env, result, exchanges: log.exchanges };
   } catch (err) {
     return { ok: false, message: `preflight failed: ${redactText((err instanceof Error ? err.message : String(err)).split('\n')[0]!)}` };
   } finally {

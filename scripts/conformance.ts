@@ -7,9 +7,10 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type SuiteConfig } from '../harness/config.js';
-import { readJson, runFile, type PreflightRecord } from '../harness/run-files.js';
+import { readJson, runFile, writeJson, type PreflightRecord } from '../harness/run-files.js';
+import { newRunId } from '../harness/run-id.js';
 import { transportEnv } from '../harness/transport.js';
-import { preflightGate } from '../harness/preflight-gate.js';
+import { GATE_RUN_VARIABLE, preflightGate } from '../harness/preflight-gate.js';
 
 export const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -48,11 +49,19 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     return { exitCode: EXIT.unusable, message, resultsDir };
   }
   // An unusable remote target is told in one line before Playwright even starts.
+  const runId = env.IMS_RUN_ID || newRunId();
+  env = { ...env, IMS_RUN_ID: runId };
   const gate = await preflightGate(config);
   if (!gate.ok) return { exitCode: EXIT.unusable, message: gate.message, resultsDir };
   env = { ...env, ...gate.env };
   const absResults = resolve(ROOT, resultsDir); // IMS_RESULTS_DIR may be absolute
   rmSync(join(absResults, 'report.json'), { force: true });
+  if (gate.result) {
+    // The gate's preflight is this run's: the global setup takes its record instead of asking the target again.
+    writeJson(runFile(absResults, 'preflight.json'), { ok: true, runId, ...gate.result } satisfies PreflightRecord);
+    writeJson(join(absResults, 'run', 'preflight-exchanges.json'), gate.exchanges);
+    env = { ...env, [GATE_RUN_VARIABLE]: runId };
+  }
   if (opts.logFile) mkdirSync(dirname(opts.logFile), { recursive: true });
   const out = opts.logFile ? openSync(opts.logFile, 'w') : undefined;
   const status = await new Promise<number | string>((resolve) => {
