@@ -2,6 +2,7 @@
 // verdict: 0 conformant, 1 not shown conformant, 2 unusable (configuration, target or harness).
 // The self-test and the benchmark call runConformance() too: the same entry point a user has.
 import { spawn } from 'node:child_process';
+import { connect } from 'node:net';
 import { rmSync, openSync, closeSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,6 +31,30 @@ export interface RunOptions {
   logFile?: string;
 }
 
+/** One line when IMS_ENDPOINT is a URL nothing answers on (TCP, 3 s); undefined otherwise. */
+async function endpointUnreachable(raw: string | undefined): Promise<string | undefined> {
+  let url: URL;
+  try {
+    url = new URL(raw?.trim() ?? '');
+  } catch {
+    return undefined;
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return undefined;
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return new Promise((done) => {
+    const socket = connect({ host: url.hostname.replace(/^\[|\]$/g, ''), port, timeout: 3_000 });
+    socket.once('connect', () => {
+      socket.destroy();
+      done(undefined);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      done(`the endpoint IMS_ENDPOINT=${url.origin} is unreachable: no answer within 3 s`);
+    });
+    socket.once('error', (e: NodeJS.ErrnoException) => done(`the endpoint IMS_ENDPOINT=${url.origin} is unreachable: ${e.code ?? e.message}`));
+  });
+}
+
 export async function runConformance(opts: RunOptions = {}): Promise<ConformanceRun> {
   let env = opts.env ?? process.env;
   let resultsDir = 'results';
@@ -45,6 +70,9 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     env = transportEnv(config, env); // a private CA must be in the environment when Playwright's processes start
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
+    // The most basic problem first: an endpoint that does not answer makes the rest moot.
+    const unreachable = await endpointUnreachable(env.IMS_ENDPOINT);
+    if (unreachable) return { exitCode: EXIT.unusable, message: unreachable, resultsDir };
     const message = err.problems.length === 1 ? err.problems[0]! : `configuration:\n  - ${err.problems.join('\n  - ')}`;
     return { exitCode: EXIT.unusable, message, resultsDir };
   }
