@@ -102,6 +102,9 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
 
   const snapshot: PreflightResult['snapshot'] = { [config.imageId]: Object.fromEntries(tags) };
   const freeSlots: Record<string, number> = { [config.imageId]: config.tagQuota - tags.size };
+  // The other image and the forbidden persona are independent checks: asked together, one round trip.
+  const forbiddenCheck = auth.forbidden ? checkForbidden(config, owner, auth, log) : undefined;
+  forbiddenCheck?.catch(() => undefined); // judged below, after the other image
   if (config.otherImageId) {
     try {
       const other = await owner.listTags({ image: config.otherImageId }, 'preflight');
@@ -119,17 +122,7 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
       );
     }
   }
-  if (auth.forbidden) {
-    if (auth.forbiddenLogin) await login(config, 'forbidden', auth.forbiddenLogin);
-    // Its credentials must be valid (401 would turn every 403 test into a false failure); a 403 on the list is fine.
-    const forbidden = owner.as('forbidden', auth.forbidden);
-    const status = await forbidden.listTags({}, 'preflight').then(
-      () => 200,
-      () => log.exchanges.at(-1)?.status,
-    );
-    if (status === 401) throw new PreflightError(`the forbidden persona's credentials were refused (401): check ${credentialVariables(config, 'forbidden')}`);
-    if (status === undefined) throw new PreflightError(`the forbidden persona's request did not get an answer: ${log.exchanges.at(-1)?.error ?? 'unknown error'}`);
-  }
+  await forbiddenCheck;
 
   const leftovers = planSweep({
     listings: Object.fromEntries(Object.entries(snapshot).map(([image, tags]) => [image, new Map(Object.entries(tags))])),
@@ -142,4 +135,14 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
   const summary = summarizeLeftovers(leftovers);
   if (summary) warnings.push(summary);
   return { snapshot, freeSlots, clockSkewMs, leftovers, warnings };
+}
+
+/** The forbidden persona's credentials must be valid: a 401 would turn every 403 test into a false failure. */
+async function checkForbidden(config: SuiteConfig, owner: ApiClient, auth: PreflightAuth, log: ExchangeLog): Promise<void> {
+  if (auth.forbiddenLogin) await login(config, 'forbidden', auth.forbiddenLogin);
+  const forbidden = owner.as('forbidden', auth.forbidden!);
+  await forbidden.listTags({}, 'preflight').catch(() => undefined); // a 403 on the list is fine
+  const last = log.exchanges.filter((e) => e.persona === 'forbidden').at(-1);
+  if (last?.status === 401) throw new PreflightError(`the forbidden persona's credentials were refused (401): check ${credentialVariables(config, 'forbidden')}`);
+  if (last?.status === undefined) throw new PreflightError(`the forbidden persona's request did not get an answer: ${last?.error ?? 'unknown error'}`);
 }
