@@ -65,7 +65,8 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
 
   // The spec as it was when the run started: the bundle must hold the contract the run was judged against.
   const spec = readFileSync(SPEC_PATH);
-  const workers = availableParallelism();
+  // One worker per CPU, unless the target is declared to lose concurrent tag writes (then the config's one worker).
+  const workers = process.env.IMS_SERIAL_WRITES?.trim() === '1' ? 1 : availableParallelism();
   const args = [PLAYWRIGHT_CLI, 'test', '--config', join(ROOT, 'playwright.config.ts'), `--workers=${workers}`, '--retries=0', '--forbid-only'];
   const status = await new Promise<number | string>((done) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, IMS_WORKERS: String(workers) }, stdio: 'inherit' });
