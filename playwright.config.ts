@@ -4,7 +4,9 @@ import { EMBEDDED_SEED } from './harness/embedded-target.js';
 import { reporters } from './reporter/reporter-list.js';
 
 const run = prepareRun();
-const workers = Number(process.env.IMS_WORKERS) || 4; // I/O bound: more workers than cores
+// I/O bound: more workers than cores. IMS_SERIAL_WRITES=1 (a target that loses concurrent tag writes) runs one test
+// at a time: the client then holds one request at a time within the worker.
+const workers = process.env.IMS_SERIAL_WRITES?.trim() === '1' ? 1 : Number(process.env.IMS_WORKERS) || 4;
 const resultsDir = process.env.IMS_RESULTS_DIR || 'results';
 
 export default defineConfig({

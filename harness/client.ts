@@ -9,6 +9,7 @@ import type { AuthHeaders, SignableRequest } from './auth/credentials.js';
 import { rawRequest } from './raw-http.js';
 import { proxyFor } from './proxy.js';
 import { HarnessError } from './errors.js';
+import { serialTurn } from './serial-turn.js';
 import type { RateLimiter } from './rate-limit.js';
 
 export type PersonaName = 'owner' | 'forbidden' | 'anonymous' | 'custom';
@@ -26,6 +27,8 @@ export interface DeleteOptions extends TargetAddress {
   raw?: boolean;
   /** Replaces the persona's authentication headers (DT-08's bad credentials). */
   authOverride?: (req: SignableRequest) => Record<string, string>;
+  /** A deliberately concurrent request (DT-06): sent at once even with IMS_SERIAL_WRITES=1. */
+  concurrent?: boolean;
 }
 
 const RETRYABLE_STATUS = new Set([429, 503]);
@@ -75,7 +78,7 @@ export class ApiClient {
     const op = operation(this.ops.delete);
     const keyParam = this.config.dialect === 'ims' ? 'key' : 'tag';
     const url = this.path(op, opts, { [keyParam]: key }, opts.encoding, opts.raw ? new Set([keyParam]) : undefined);
-    return (await this.send({ op, role, method: 'DELETE', url, raw: opts.raw, authOverride: opts.authOverride, attempts })).exchange;
+    return (await this.send({ op, role, method: 'DELETE', url, raw: opts.raw, authOverride: opts.authOverride, concurrent: opts.concurrent, attempts })).exchange;
   }
 
   /** Adds a tag through the dialect's fixture operation. Returns the final exchange (204 = created). */
@@ -113,6 +116,7 @@ export class ApiClient {
     body?: string;
     raw?: boolean;
     authOverride?: (req: SignableRequest) => Record<string, string>;
+    concurrent?: boolean;
     attempts: number;
   }): Promise<{ exchange: Exchange; text: string | undefined }> {
     for (let attempt = 1; ; attempt++) {
@@ -124,6 +128,7 @@ export class ApiClient {
           ? req.authOverride({ method: req.method, url: req.url, body: req.body })
           : await this.auth({ method: req.method, url: req.url, body: req.body })),
       };
+      const release = this.config.serialWrites && !req.concurrent ? await serialTurn() : undefined;
       const startedAt = Date.now();
       let status: number | undefined;
       let responseHeaders: Record<string, string> | undefined;
@@ -162,6 +167,8 @@ export class ApiClient {
         if (req.role === 'under-test') {
           error += ' (an HTTP client could not read this response; a 204 that carries a body does this: DT-02 checks the bytes)';
         }
+      } finally {
+        release?.();
       }
       const text = body?.toString('utf8');
       const e = this.log.add({

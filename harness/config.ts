@@ -22,6 +22,11 @@ export interface SuiteConfig {
   tagQuota: number;
   timeoutMs: number;
   maxRps?: number;
+  /**
+   * One request at a time, one test at a time (IMS_SERIAL_WRITES=1), except DT-06's deliberately concurrent
+   * deletes: for targets that lose updates when one image's tags are written concurrently (OpenStack Glance).
+   */
+  serialWrites: boolean;
   caFile?: string;
   insecureTls: boolean;
   /** From HTTPS_PROXY/HTTP_PROXY and NO_PROXY; never for the embedded target. */
@@ -44,6 +49,7 @@ export const KNOWN_VARIABLES = [
   'IMS_FORBIDDEN_AUTH_TOKEN', 'IMS_FORBIDDEN_ACCESS_KEY', 'IMS_FORBIDDEN_SECRET_KEY', 'IMS_FORBIDDEN_IAM_ENDPOINT',
   'IMS_FORBIDDEN_IAM_USERNAME', 'IMS_FORBIDDEN_IAM_PASSWORD', 'IMS_FORBIDDEN_IAM_DOMAIN',
   'IMS_TAG_QUOTA', 'IMS_TIMEOUT_MS', 'IMS_MAX_RPS', 'IMS_CA_FILE', 'IMS_INSECURE_TLS', 'IMS_RESULTS_DIR', 'IMS_WORKERS',
+  'IMS_SERIAL_WRITES',
   // Set by the runner itself for its worker processes.
   'IMS_RUN_ID', 'IMS_REFERENCE_PORT', 'IMS_REFERENCE_LATENCY_MS', 'IMS_BROKER_URL', 'IMS_RUN_IAM_TOKEN_OWNER', 'IMS_RUN_IAM_TOKEN_FORBIDDEN',
   'IMS_PREFLIGHT_RUN_ID',
@@ -142,6 +148,8 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   else if (caFile && !readFileSync(caFile, 'utf8').includes('BEGIN CERTIFICATE')) problems.push(`IMS_CA_FILE holds no PEM certificate: ${caFile}`);
   const insecure = env.IMS_INSECURE_TLS?.trim();
   if (insecure && insecure !== '0' && insecure !== '1') problems.push('IMS_INSECURE_TLS must be 1 or 0');
+  const serial = env.IMS_SERIAL_WRITES?.trim();
+  if (serial && serial !== '0' && serial !== '1') problems.push('IMS_SERIAL_WRITES must be 1 or 0');
 
   const config: SuiteConfig = {
     endpoint,
@@ -156,6 +164,7 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
     tagQuota: positiveInt(env, 'IMS_TAG_QUOTA', 10, problems)!,
     timeoutMs: positiveInt(env, 'IMS_TIMEOUT_MS', 10_000, problems)!,
     maxRps: positiveInt(env, 'IMS_MAX_RPS', undefined, problems),
+    serialWrites: serial === '1',
     caFile,
     insecureTls: insecure === '1',
     proxy,
@@ -180,6 +189,7 @@ export function describeConfig(c: SuiteConfig): Record<string, unknown> {
     tagQuota: c.tagQuota,
     timeoutMs: c.timeoutMs,
     maxRps: c.maxRps ?? null,
+    serialWrites: c.serialWrites,
     caFile: c.caFile ?? null,
     insecureTls: c.insecureTls,
     proxy: c.proxy?.server ?? null,

@@ -57,7 +57,8 @@ export function decideByTests(tests: TestRecord[]): Pick<RequirementRecord, 'out
   if (held.length) return { outcome: 'skipped', reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
   const passed = applicable.filter((t) => t.outcome === 'pass');
   const notExercised = applicable.filter((t) => t.skipKind === 'not-exercised');
-  if (passed.length) return { outcome: 'pass', reason: notExercised.length ? `${notExercised.length} case(s) not exercised: the target could not create their keys` : undefined, evidence: [] };
+  // A case is not exercised when the target refused its keys, or stored them under other names than sent.
+  if (passed.length) return { outcome: 'pass', reason: notExercised.length ? `${notExercised.length} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };
   return { outcome: 'skipped', reason: `not exercised: ${notExercised.map((t) => t.reason).join(' | ')}`, evidence: [] };
 }
 

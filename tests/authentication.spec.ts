@@ -9,6 +9,6 @@ test('missing, malformed and invalid credentials get 401 and the tag stays', cov
   const answers = await Promise.all(cases.map((c) => api.deleteTag(key, { authOverride: c.headers })));
   const after = await api.listTags();
   const wrong = answers.flatMap((e, i) => (e.status === 401 ? [] : [`${cases[i]!.name}: got ${e.status ?? e.error}`]));
-  expect(wrong, evidence('DT-08', 'every request with missing, malformed or invalid credentials must answer 401', ...answers)).toEqual([]);
+  expect(wrong, evidence('DT-08', `every request with missing, malformed or invalid credentials must answer 401 (${wrong.join('; ')})`, ...answers)).toEqual([]);
   expect(after.has(key) && after.get(key) === listed, evidence('DT-08', `the tag ${JSON.stringify(key)} must survive requests that failed authentication`, ...answers)).toBe(true);
 });

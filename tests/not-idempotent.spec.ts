@@ -18,13 +18,18 @@ test('a second delete of the same key answers 404', covers({ requirement: 'DT-05
 });
 
 const CONCURRENT = 5;
+// A race shows only now and then (OpenStack Glance: about one round in two passes), so one round would be a coin
+// toss. Rounds stop at the first one that breaks the rule: its answers are the evidence.
+const ROUNDS = 10;
 
-test(`of ${CONCURRENT} concurrent deletes of one key exactly one answers 204`, covers({ requirement: 'DT-06', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0601' }), async ({ api, tags }) => {
+test(`in each of ${ROUNDS} rounds, of ${CONCURRENT} concurrent deletes of one key exactly one answers 204`, covers({ requirement: 'DT-06', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0601' }), async ({ api, tags }) => {
   await tags.reserve(1);
-  const { key } = await tags.mustCreate(tags.stem());
-  const answers = await Promise.all(Array.from({ length: CONCURRENT }, () => api.deleteTag(key)));
-  if (answers.some((e) => e.status === 204)) tags.deleted(key);
-  const statuses = answers.map((e) => e.status ?? 0).sort((a, b) => a - b);
   const expected = [204, ...Array<number>(CONCURRENT - 1).fill(404)];
-  expect(statuses, evidence('DT-06', `exactly one concurrent delete must answer 204 and the other ${CONCURRENT - 1} 404`, ...answers)).toEqual(expected);
+  for (let round = 1; round <= ROUNDS; round++) {
+    const { key } = await tags.mustCreate(tags.stem());
+    const answers = await Promise.all(Array.from({ length: CONCURRENT }, () => api.deleteTag(key, { concurrent: true })));
+    if (answers.some((e) => e.status === 204)) tags.deleted(key);
+    const statuses = answers.map((e) => e.status ?? 0).sort((a, b) => a - b);
+    expect(statuses, evidence('DT-06', `exactly one concurrent delete must answer 204 and the other ${CONCURRENT - 1} 404 (round ${round} of ${ROUNDS})`, ...answers)).toEqual(expected);
+  }
 });
