@@ -8,6 +8,7 @@
 #
 # Env: GLANCE_READY_TIMEOUT (s, default 30), GLANCE_IMAGE_TAG_QUOTA (default 128),
 #      GLANCE_KEEP_LOG=1 copies the Glance log to ./glance-api.log on exit.
+#      GLANCE_MAIN_TAGS (JSON array, default []) tags the main image starts with.
 set -euo pipefail
 
 # Debian's glance lives in the system python, not in a pyenv/venv python3 on PATH.
@@ -124,10 +125,11 @@ echo "run-glance.sh: glance ready on $endpoint (db_sync $("$PY" -c "print(round(
 
 create_image() {
   curl -fsS -m 10 -X POST "$endpoint/v2/images" -H 'Content-Type: application/json' \
-    -d "{\"name\":\"$1\",\"container_format\":\"bare\",\"disk_format\":\"raw\"}"
+    -d "{\"name\":\"$1\",\"container_format\":\"bare\",\"disk_format\":\"raw\",\"tags\":${2:-[]}}"
 }
 json_field() { "$PY" -c "import json,sys; v=json.load(sys.stdin).get('$1'); print(v if v is not None else '')"; }
-img1=$(create_image conformance-main)
+# GLANCE_MAIN_TAGS: tags the main image starts with (set through JSON, so non-ASCII ones are stored as sent).
+img1=$(create_image conformance-main "${GLANCE_MAIN_TAGS:-[]}")
 img2=$(create_image conformance-other)
 IMS_IMAGE_ID=$(json_field id <<<"$img1")
 IMS_OTHER_IMAGE_ID=$(json_field id <<<"$img2")
