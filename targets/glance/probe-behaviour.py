@@ -227,3 +227,39 @@ row("tag-count limit (image_tag_quota=128)", "PUT q1..q130 on a fresh image",
     f"{summary}; first refusal body: {short(refusal)}; "
     f"re-PUT existing q1 at the limit → {st}; DELETE q1 → {d[0]}; then PUT q129 → {st2}; "
     f"stored count {len(tags(img3))}")
+
+# ---- concurrency ----
+# The tag routes read the image, change its tag set and write the whole set back (image_repo.save ->
+# image_tag_set_all): overlapping writes to one image are not isolated from each other.
+import concurrent.futures as cf  # noqa: E402  (only this section needs it)
+print("\n### Concurrency (one image, 20 rounds each)\n")
+row("question", "requests per round", "result over 20 rounds")
+row("---", "---", "---")
+img5 = create_image("concurrency-probe")
+with cf.ThreadPoolExecutor(10) as pool:
+    kept, statuses = [], set()
+    for r in range(20):
+        sts = list(pool.map(lambda i: curl("PUT", f"/v2/images/{img5}/tags/p{r}-{i}")[0], range(10)))
+        statuses.update(sts)
+        kept.append(sum(1 for t in tags(img5) if t.startswith(f"p{r}-")))
+        clear(img5)
+    row("concurrent PUTs of distinct tags all kept?", "10 PUTs of distinct new tags at once",
+        f"statuses {sorted(statuses)}; tags kept per round: min {min(kept)}, max {max(kept)} of 10; "
+        f"rounds that lost a tag: {sum(1 for k in kept if k < 10)}")
+    once, counts = 0, set()
+    for r in range(20):
+        curl("PUT", f"/v2/images/{img5}/tags/d{r}")
+        sts = list(pool.map(lambda i: curl("DELETE", f"/v2/images/{img5}/tags/d{r}")[0], range(5)))
+        once += sts.count(204) == 1
+        counts.add(sts.count(204))
+    row("concurrent DELETEs of one tag: exactly one 204?", "PUT a tag; 5 DELETEs of it at once",
+        f"exactly one 204 in {once} of 20 rounds; numbers of 204 seen: {sorted(counts)}")
+    lost = 0
+    for r in range(20):
+        curl("PUT", f"/v2/images/{img5}/tags/x{r}")
+        a, b = pool.submit(curl, "DELETE", f"/v2/images/{img5}/tags/x{r}"), pool.submit(curl, "PUT", f"/v2/images/{img5}/tags/y{r}")
+        a.result(), b.result()
+        lost += f"y{r}" not in tags(img5)
+        clear(img5)
+    row("DELETE of x removes a tag y added at the same time?", "PUT x; then DELETE x and PUT y at once",
+        f"y missing afterwards (both answered) in {lost} of 20 rounds")
