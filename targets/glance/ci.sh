@@ -38,6 +38,8 @@ export GLANCE_MAIN_TAGS='["pre-existing", "\u9884\u5148\u5b58\u5728-\u00e9"]'
 
 # Glance reads, modifies and writes an image's whole tag set: overlapping writes lose tags. IMS_SERIAL_WRITES=1 keeps
 # every test but DT-06 (which is about exactly that) from being judged on it.
+# A report left by an earlier run must never be judged as this one's (Glance may fail to start: exit 1, no report).
+rm -f "$results/report.json"
 t1=$SECONDS
 "$here/run-glance.sh" env IMS_SERIAL_WRITES=1 IMS_TAG_QUOTA="$quota" IMS_RESULTS_DIR="$results" \
   npx --no-install tsx scripts/conformance.ts
