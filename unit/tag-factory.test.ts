@@ -1,0 +1,93 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { TagFactory } from '../harness/tag-factory.js';
+import { BrokerClient, startBroker } from '../harness/broker.js';
+import { ledgerFile, readLedger } from '../harness/ledger.js';
+import type { ApiClient } from '../harness/client.js';
+import type { Exchange } from '../harness/exchanges.js';
+
+const exchange = (status: number): Exchange => ({
+  seq: 1, operationId: 'x', role: 'fixture', persona: 'owner', transport: 'api', method: 'POST', url: 'u', requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,
+});
+
+/** A stand-in for the API client that records what the factory asks of it. */
+function fakeClient(resultsDir: string, runId: string, refuse: (key: string) => boolean) {
+  const calls: string[] = [];
+  const client = {
+    listsValues: true,
+    async addTag(key: string) {
+      // The ledger line must exist before the add is sent: a kill right now must leave a record.
+      const ledgered = readLedger(ledgerFile(resultsDir, runId)).some((e) => e.key === key);
+      calls.push(`add ${key} ledgered=${ledgered}`);
+      return exchange(refuse(key) ? 400 : 204);
+    },
+    async cleanupDelete(key: string) {
+      calls.push(`cleanup ${key}`);
+      return exchange(204);
+    },
+  };
+  return { client: client as unknown as ApiClient, calls };
+}
+
+async function setup(slots: number, refuse: (key: string) => boolean = () => false) {
+  const resultsDir = mkdtempSync(join(tmpdir(), 'tag-factory-'));
+  const runId = 'tp000000';
+  const broker = await startBroker({ slots: { img: slots } });
+  const { client, calls } = fakeClient(resultsDir, runId, refuse);
+  const factory = new TagFactory(client, new BrokerClient(broker.url), { runId, workerIndex: 3, resultsDir, defaultImage: 'img' });
+  return { factory, calls, broker, resultsDir, runId, client: new BrokerClient(broker.url) };
+}
+
+test('stems are unique, carry the run prefix and fit the strictest add rule', async () => {
+  const { factory, broker } = await setup(2);
+  const stems = Array.from({ length: 500 }, () => factory.stem());
+  assert.equal(new Set(stems).size, 500);
+  for (const s of stems) assert.match(s, /^ctk-tp000000-[0-9a-z]+x[0-9a-z]+$/);
+  assert.ok(stems.every((s) => /^[A-Za-z0-9_\-.:+@]{1,36}$/.test(s)));
+  await broker.close();
+});
+
+test('every add is ledgered first; cleanup deletes only what is still live, then returns the slots', async () => {
+  const { factory, calls, broker, client, resultsDir, runId } = await setup(3);
+  assert.equal(await factory.reserve(3), 3);
+  await factory.mustCreate('k1');
+  await factory.mustCreate('k2');
+  factory.deleted('k1'); // the test saw k1 go
+  const problems = await factory.cleanup();
+  assert.deepEqual(problems, []);
+  assert.deepEqual(calls, ['add k1 ledgered=true', 'add k2 ledgered=true', 'cleanup k2']);
+  assert.deepEqual(readLedger(ledgerFile(resultsDir, runId)).map((e) => e.key).filter(Boolean).slice(0, 2), ['k1', 'k2']);
+  assert.equal(await client.acquire('img', 3), 3, 'all slots are back with the broker');
+  await broker.close();
+});
+
+test('a test cannot hold more tags than it reserved; a refused add frees its slot', async () => {
+  const { factory, broker } = await setup(2, (k) => k === 'refused');
+  await factory.reserve(1);
+  const refused = await factory.create('refused');
+  assert.equal(refused.created, false);
+  await assert.rejects(factory.mustCreate('refused'), /refused to create/);
+  await factory.mustCreate('ok'); // the refused adds did not use up the only slot
+  await assert.rejects(factory.create('one-too-many'), /more tags .* than it reserved/);
+  await factory.cleanup();
+  await broker.close();
+});
+
+test('the broker shares an image\'s free slots across tests, first come first served', async () => {
+  const broker = await startBroker({ slots: { img: 3 } });
+  const a = new BrokerClient(broker.url);
+  assert.equal(await a.acquire('img', 2), 2);
+  const order: string[] = [];
+  const big = a.acquire('img', 2).then((n) => order.push(`big ${n}`));
+  const small = a.acquire('img', 1).then((n) => order.push(`small ${n}`));
+  await new Promise((r) => setTimeout(r, 50));
+  assert.deepEqual(order, [], 'only 1 slot free: the big request waits at the head, the small one does not jump it');
+  await a.release('img', 2);
+  await Promise.all([big, small]);
+  assert.deepEqual(order, ['big 2', 'small 1']);
+  await assert.rejects(a.acquire('img', 4), /needs 4 free tag slots/);
+  await broker.close();
+});
