@@ -69,17 +69,20 @@ export async function startReferenceTargets(args: string[], count: number, seed:
   };
 }
 
-/** The variables a user would set to point the suite at a target with this seed (token form). */
-function targetEnv(url: string, seed: TargetSeed): Record<string, string> {
+/** The variables that name a target with this seed, without credentials. */
+export function targetVars(url: string, seed: TargetSeed): Record<string, string> {
   return {
     IMS_ENDPOINT: url,
     IMS_PROJECT_ID: seed.projectId,
     IMS_IMAGE_ID: seed.imageId,
     IMS_OTHER_IMAGE_ID: seed.otherImageId,
     IMS_OTHER_PROJECT_ID: seed.otherProjectId,
-    IMS_AUTH_TOKEN: seed.tokens.owner,
-    IMS_FORBIDDEN_AUTH_TOKEN: seed.tokens.forbidden,
   };
+}
+
+/** The variables a user would set to point the suite at a target with this seed (token form). */
+function targetEnv(url: string, seed: TargetSeed): Record<string, string> {
+  return { ...targetVars(url, seed), IMS_AUTH_TOKEN: seed.tokens.owner, IMS_FORBIDDEN_AUTH_TOKEN: seed.tokens.forbidden };
 }
 
 /** The environment for a suite run: the caller's, minus any IMS_* it had, plus the given ones. */

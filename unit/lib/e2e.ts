@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { suiteEnv } from '../../scripts/lib/reference-process.js';
+import { suiteEnv, targetVars as referenceTargetVars } from '../../scripts/lib/reference-process.js';
 import { EMBEDDED_SEED, type TargetSeed } from '../../harness/embedded-target.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -86,14 +86,7 @@ export function authVars(seed: TargetSeed, url: string, who: 'owner' | 'forbidde
 
 /** The target's variables without credentials: add authVars for the forms under test. */
 export function targetVars(seed: TargetSeed, url: string, resultsDir: string): Record<string, string> {
-  return {
-    IMS_ENDPOINT: url,
-    IMS_PROJECT_ID: seed.projectId,
-    IMS_IMAGE_ID: seed.imageId,
-    IMS_OTHER_IMAGE_ID: seed.otherImageId,
-    IMS_OTHER_PROJECT_ID: seed.otherProjectId,
-    IMS_RESULTS_DIR: resultsDir,
-  };
+  return { ...referenceTargetVars(url, seed), IMS_RESULTS_DIR: resultsDir };
 }
 
 /** The image's tags as the target holds them, read with the owner's token (test code, not the suite). */
