@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
 # Installs Debian's OpenStack Glance (python3-glance) so run-glance.sh can start a local target.
-# Idempotent: does nothing when the package is already installed.
+# Idempotent: does nothing when the package (and curl) are already installed.
 set -u
 
 pkg=python3-glance
-if dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed'; then
-  exit 0
-fi
+installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
+# run-glance.sh also needs curl (readiness poll, image creation), which a slim image may lack.
+pkgs=""
+installed "$pkg" || pkgs=$pkg
+command -v curl >/dev/null 2>&1 || pkgs="$pkgs curl"
+pkgs=${pkgs# }
+[ -n "$pkgs" ] || exit 0
+echo "install.sh: installing $pkgs with apt (about a minute the first time)" >&2
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"
@@ -15,11 +20,11 @@ trap 'rm -f "$log"' EXIT
 
 # The package index may be empty on a fresh machine: update once, then install.
 export DEBIAN_FRONTEND=noninteractive
-if ! apt-cache show "$pkg" >/dev/null 2>&1; then
+if ! apt-cache show $pkgs >/dev/null 2>&1; then
   $sudo apt-get update -q >"$log" 2>&1 || true
 fi
-if ! $sudo apt-get install -y -q --no-install-recommends "$pkg" >>"$log" 2>&1; then
+if ! $sudo apt-get install -y -q --no-install-recommends $pkgs >>"$log" 2>&1; then
   err=$(grep -E '^(E|W): ' "$log" | tail -n 1)
-  echo "install.sh: apt-get install $pkg failed${err:+: $err}" >&2
+  echo "install.sh: apt-get install $pkgs failed${err:+: $err}" >&2
   exit 1
 fi
