@@ -62,7 +62,9 @@ test('deleting a key leaves the same key on another image', covers({ requirement
 function whyNotListed(target: string, bystander: string, unlisted: string[], listed: Map<string, string | null>): string {
   const renamed = unlisted.map((k) => ({ k, as: Buffer.from(k, 'utf8').toString('latin1') })).filter(({ k, as }) => as !== k && listed.has(as));
   if (renamed.length === unlisted.length) {
-    const shown = renamed.map(({ k, as }) => `${JSON.stringify(k)} as ${JSON.stringify(as)}`).join(', ');
+    // Escaped, or they vanish on screen: C1 controls (what Latin-1 makes of UTF-8 continuation bytes), combining marks.
+    const show = (k: string) => JSON.stringify(k).replace(/[\u0080-\u009f\u0300-\u036f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+    const shown = renamed.map(({ k, as }) => `${show(k)} as ${show(as)}`).join(', ');
     return `the target lists the keys under other names than the ones sent (its UTF-8 bytes read as Latin-1): ${shown}; which tag a delete removes cannot be told by key`;
   }
   return `the target did not keep ${JSON.stringify(target)} and ${JSON.stringify(bystander)} apart when adding them (not listed after the add: ${unlisted.map((k) => JSON.stringify(k)).join(', ')})`;
