@@ -35,7 +35,7 @@ const CASES: Case[] = [
     line: /owner's credentials were refused \(401\): check IMS_ACCESS_KEY\/IMS_SECRET_KEY/,
   },
   { name: 'unknown image', vars: () => ({ IMS_IMAGE_ID: '00000000-0000-4000-8000-000000000000' }), line: /image IMS_IMAGE_ID=00000000-0000-4000-8000-000000000000 was not found/ },
-  { name: 'skewed clock', vars: () => ({ IMS_ENDPOINT: skewed.url }), line: /clock differs from the target's Date header by -?9\d\d s/ },
+  { name: 'skewed clock', vars: () => ({ IMS_ENDPOINT: skewed.url }), line: /clock differs from the target's Date header by -?(899|90[01]) s/ },
   {
     name: 'wrong IAM password',
     vars: () => ({ IMS_AUTH_TOKEN: '', ...authVars(seed, ref.url, 'owner', 'iam'), IMS_IAM_PASSWORD: 'wrong-password' }),
