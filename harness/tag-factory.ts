@@ -90,6 +90,15 @@ export class TagFactory {
     appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, op: 'gone', at: new Date().toISOString() });
   }
 
+  /** Cleans up one tag now (a lane reusing its slots): a fixture delete, retried; 204 and 404 both free the slot. */
+  async remove(key: string, image: string = this.opts.defaultImage): Promise<void> {
+    const t = this.live.find((x) => x.key === key && x.image === image);
+    if (!t) return;
+    const e = await this.client.cleanupDelete(key, { image, raw: t.raw });
+    if (e.status === 204 || e.status === 404) this.deleted(key, image);
+    else throw new HarnessError(`cleanup of ${JSON.stringify(key)} answered ${e.status ?? e.error}`);
+  }
+
   /** Deletes what this test created and did not see deleted, then returns the slots. Runs even after a failure. */
   async cleanup(): Promise<string[]> {
     const problems: string[] = [];

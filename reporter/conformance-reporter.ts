@@ -68,6 +68,7 @@ export default class ConformanceReporter implements Reporter {
       durationMs: result.duration,
       retries: result.retry,
       observations: test.annotations.filter((a) => a.type === 'observation').map((a) => a.description ?? ''),
+      notExercised: test.annotations.filter((a) => a.type === 'not-exercised').map((a) => a.description ?? ''),
       exchanges,
     };
   }

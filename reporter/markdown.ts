@@ -54,8 +54,11 @@ export function renderMarkdown(r: ConformanceReport): string {
   }
 
   // Cases a passing requirement could not judge (refused keys, keys listed under other names): never hidden by the pass.
-  const notExercised = r.tests.filter((t) => t.skipKind === 'not-exercised');
-  if (notExercised.length) out.push('', '## Not exercised', '', ...notExercised.map((t) => `- ${t.requirement} ${t.title}: ${cell(t.reason, 300)}`));
+  const notExercised = [
+    ...r.tests.filter((t) => t.skipKind === 'not-exercised').map((t) => `- ${t.requirement} ${t.title}: ${cell(t.reason, 300)}`),
+    ...r.tests.flatMap((t) => (t.notExercised ?? []).map((c) => `- ${t.requirement} ${t.title}, case ${cell(c, 300)}`)),
+  ];
+  if (notExercised.length) out.push('', '## Not exercised', '', ...notExercised);
   const skipped = r.requirements.filter((q) => q.outcome === 'skipped');
   if (skipped.length) out.push('', '## Skipped', '', ...skipped.map((q) => `- ${q.id} (${q.tier}): ${cell(q.reason, 200)}`));
   if (r.warnings.length) out.push('', '## Advisory warnings', '', ...r.warnings.map((w) => `- ${w}`));

@@ -19,6 +19,8 @@ export interface TestRecord {
   durationMs: number;
   retries: number;
   observations: string[];
+  /** Cases inside a passing or failing test that could not be checked on this target (annotation `not-exercised`). */
+  notExercised?: string[];
   exchanges: Exchange[];
 }
 
@@ -58,7 +60,8 @@ export function decideByTests(tests: TestRecord[]): Pick<RequirementRecord, 'out
   const passed = applicable.filter((t) => t.outcome === 'pass');
   const notExercised = applicable.filter((t) => t.skipKind === 'not-exercised');
   // A case is not exercised when the target refused its keys, or stored them under other names than sent.
-  if (passed.length) return { outcome: 'pass', reason: notExercised.length ? `${notExercised.length} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };
+  const cases = notExercised.length + passed.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
+  if (passed.length) return { outcome: 'pass', reason: cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };
   return { outcome: 'skipped', reason: `not exercised: ${notExercised.map((t) => t.reason).join(' | ')}`, evidence: [] };
 }
 
