@@ -10,7 +10,6 @@ import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type SuiteConfig } from '../harness/config.js';
 import { readJson, runFile, writeJson, type PreflightRecord } from '../harness/run-files.js';
 import { newRunId } from '../harness/run-id.js';
-import type { Exchange } from '../harness/exchanges.js';
 import { transportEnv } from '../harness/transport.js';
 import { GATE_RUN_VARIABLE, preflightGate } from '../harness/preflight-gate.js';
 
@@ -30,21 +29,6 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** A file for Playwright's output; the console when unset. */
   logFile?: string;
-}
-
-/** Round-trip time from which a target counts as distant, and the workers used then (unless IMS_WORKERS is set). */
-const DISTANT_RTT_MS = 25;
-const DISTANT_WORKERS = 8;
-
-/**
- * The workers spend their time waiting on the network: against a distant target (the preflight's median
- * round trip) more of them keep the run close to its lower bound. The tag quota still bounds what runs at once.
- */
-function workersFor(config: SuiteConfig, env: NodeJS.ProcessEnv, preflight: Exchange[]): Record<string, string> {
-  if (env.IMS_WORKERS || config.serialWrites) return {};
-  const rtts = preflight.filter((e) => e.status !== undefined).map((e) => e.durationMs).sort((a, b) => a - b);
-  const median = rtts[Math.floor(rtts.length / 2)];
-  return median !== undefined && median >= DISTANT_RTT_MS ? { IMS_WORKERS: String(DISTANT_WORKERS) } : {};
 }
 
 /** One line when IMS_ENDPOINT is a URL nothing answers on (TCP, 3 s); undefined otherwise. */
@@ -97,7 +81,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   env = { ...env, IMS_RUN_ID: runId };
   const gate = await preflightGate(config);
   if (!gate.ok) return { exitCode: EXIT.unusable, message: gate.message, resultsDir };
-  env = { ...env, ...gate.env, ...workersFor(config, env, gate.exchanges) };
+  env = { ...env, ...gate.env };
   const absResults = resolve(ROOT, resultsDir); // IMS_RESULTS_DIR may be absolute
   rmSync(join(absResults, 'report.json'), { force: true });
   if (gate.result) {
