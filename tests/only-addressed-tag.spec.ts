@@ -13,10 +13,18 @@ type PairVerdict =
   | { pair: NearMissPair; kind: 'broken'; claim: string; evidence: Exchange[] }
   | { pair: NearMissPair; kind: 'not exercised' | 'blocked'; why: string };
 
-/** One pair: create both keys, check the target kept them apart, delete the target, look at the bystander. */
+/** One pair, then its keys are cleaned up so the lane's two slots serve the next pair. */
 async function exercise(pair: NearMissPair, api: ApiClient, tags: TagFactory): Promise<PairVerdict> {
   const stem = tags.stem();
   const [target, bystander] = [pair.target(stem), pair.bystander(stem)];
+  const verdict = await judge(pair, target, bystander, stem, api, tags);
+  // A blocked lane stops: the target would not delete its key, so teardown deals with it.
+  if (verdict.kind !== 'blocked') await Promise.all([tags.remove(bystander), tags.remove(target)]);
+  return verdict;
+}
+
+/** Create both keys, check the target kept them apart, delete the target, look at the bystander. */
+async function judge(pair: NearMissPair, target: string, bystander: string, stem: string, api: ApiClient, tags: TagFactory): Promise<PairVerdict> {
   const [t, b] = await Promise.all([tags.create(target), tags.create(bystander, { value: `bystander-${stem}` })]);
   const refused = [t, b].filter((r) => !r.created).map((r) => `${r.exchange.url} answered ${r.exchange.status ?? r.exchange.error}`);
   if (refused.length) return { pair, kind: 'not exercised', why: `the target refused to create a key of the pair (${refused.join('; ')})` };
@@ -29,7 +37,6 @@ async function exercise(pair: NearMissPair, api: ApiClient, tags: TagFactory): P
   const after = await api.listTags();
   if (!after.has(target)) tags.deleted(target);
   if (!after.has(bystander)) tags.deleted(bystander);
-  await Promise.all([tags.remove(bystander), tags.remove(target)]); // frees the lane's slots for its next pair
   if (after.has(bystander) && after.get(bystander) === before.get(bystander)) return { pair, kind: 'kept' };
   const now = after.has(bystander) ? `its value is now ${JSON.stringify(after.get(bystander))}` : 'it is gone';
   return { pair, kind: 'broken', claim: `deleting ${JSON.stringify(target)} must leave ${JSON.stringify(bystander)} with its value (${pair.description}); ${now}`, evidence: [del] };
