@@ -8,6 +8,7 @@ import {
   canonicalUri,
   formatSdkDate,
   signRequest,
+  sha256Hex,
   signature,
   splitUrl,
   stringToSign,
@@ -435,3 +436,8 @@ for (const { label, key } of CATALOGUE_KEYS) {
     assert.equal(check(good, (r) => (r.rawUrl = `${r.rawUrl}x`)), 'bad-signature');
   });
 }
+
+test('a request without a body is signed with the hash of the empty string', () => {
+  assert.equal(sha256Hex(''), EMPTY_SHA256);
+  assert.equal(canonicalRequest({ method: 'DELETE', url: `https://${HOST}${TAGS}/key1`, headers: {} }, DATE).split('\n').at(-1), EMPTY_SHA256);
+});
