@@ -114,16 +114,7 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
       throw new PreflightError(`IMS_OTHER_IMAGE_ID=${config.otherImageId} cannot be listed by the owner: ${err instanceof HarnessError ? err.message : String(err)}`);
     }
   }
-  for (const [image, free] of Object.entries(freeSlots)) {
-    if (free < MIN_FREE_SLOTS) {
-      const present = Object.keys(snapshot[image] ?? {}).length;
-      throw new PreflightError(
-        `image ${image} carries ${present} tags and IMS_TAG_QUOTA=${config.tagQuota}: the suite needs at least ${MIN_FREE_SLOTS} free tag slots (raise IMS_TAG_QUOTA if the image allows more)`,
-      );
-    }
-  }
-  await forbiddenCheck;
-
+  // Leftovers of earlier runs first: when they fill the quota, the failure below names them and the way out.
   const leftovers = planSweep({
     listings: Object.fromEntries(Object.entries(snapshot).map(([image, tags]) => [image, new Map(Object.entries(tags))])),
     ledger: readAllLedgers(config.resultsDir),
@@ -134,6 +125,16 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
   });
   const summary = summarizeLeftovers(leftovers);
   if (summary) warnings.push(summary);
+  for (const [image, free] of Object.entries(freeSlots)) {
+    if (free < MIN_FREE_SLOTS) {
+      const present = Object.keys(snapshot[image] ?? {}).length;
+      throw new PreflightError(
+        `image ${image} carries ${present} tags and IMS_TAG_QUOTA=${config.tagQuota}: the suite needs at least ${MIN_FREE_SLOTS} free tag slots (raise IMS_TAG_QUOTA if the image allows more)${summary ? `; ${summary}` : ''}`,
+      );
+    }
+  }
+  await forbiddenCheck;
+
   return { snapshot, freeSlots, clockSkewMs, leftovers, warnings };
 }
 
