@@ -16,6 +16,8 @@ export function redactText(text: string): string {
   // Signatures and tokens that were never registered (e.g. issued by IAM mid-run) still have a recognisable shape.
   out = out.replace(/(Signature=)[0-9a-f]{16,}/gi, `$1${REDACTED}`);
   out = out.replace(/("password"\s*:\s*")[^"]*(")/g, `$1${REDACTED}$2`);
+  // Header lines in free text, as Playwright's call logs print a failed request's headers: `- X-Auth-Token: …`.
+  out = out.replace(/((?:^|[\s"'-])(?:x-auth-token|x-subject-token|authorization|proxy-authorization|cookie)\s*[:=]\s*)[^\n\r\u001b"]+/gim, `$1${REDACTED}`);
   return out;
 }
 

@@ -1,4 +1,4 @@
-// The reporters of a run and of a merge, in one place: the console, Playwright's own JUnit (requirement and test
+// The reporters of a run and of a merge, in one place: the secret scrubber first, then the console, Playwright's own JUnit (requirement and test
 // ids as properties), HTML (each test with its exchanges) and blob (for --shard + merge-reports), then ours.
 import type { ReporterDescription } from '@playwright/test';
 import type { ConformanceReporterOptions } from './conformance-reporter.js';
@@ -6,6 +6,8 @@ import type { ConformanceReporterOptions } from './conformance-reporter.js';
 export function reporters(resultsDir: string, mode: 'run' | 'merge'): ReporterDescription[] {
   const ours: ConformanceReporterOptions = mode === 'run' ? { recordDir: `${resultsDir}/blob` } : { merge: `${resultsDir}/blob` };
   return [
+    // First: every reporter after it sees errors with the secrets scrubbed.
+    ['./reporter/secret-scrubber.ts'],
     ['list'],
     ['junit', { outputFile: `${resultsDir}/junit.xml`, embedAnnotationsAsProperties: true, includeProjectInTestName: false }],
     ['html', { outputFolder: `${resultsDir}/html`, open: 'never' }],
