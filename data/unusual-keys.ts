@@ -49,6 +49,3 @@ export const UNUSUAL_KEYS: readonly UnusualKey[] = [
   { id: 'dot', group: 'dot-segment', description: 'the key "."', make: () => '.', transport: 'raw' },
   { id: 'dotdot', group: 'dot-segment', description: 'the key ".."', make: () => '..', transport: 'raw' },
 ];
-
-/** Keys that carry no run prefix: created only when absent at start, and recorded in the ledger first. */
-export const isPrefixFree = (k: UnusualKey): boolean => k.group === 'dot-segment';

@@ -4,7 +4,7 @@
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requirements, specSha256, SPEC_PATH } from '../harness/spec.js';
+import { requirements, specSha256 } from '../harness/spec.js';
 import { describeConfig, loadConfig } from '../harness/config.js';
 import { describeTransport, transportWarnings } from '../harness/transport.js';
 import { describeExchange, type Exchange } from '../harness/exchanges.js';
@@ -203,4 +203,3 @@ function safeConfig() {
 
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
-export { SPEC_PATH };
