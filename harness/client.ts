@@ -29,6 +29,14 @@ export interface DeleteOptions extends TargetAddress {
   authOverride?: (req: SignableRequest) => Record<string, string>;
   /** A deliberately concurrent request (DT-06): sent at once even with IMS_SERIAL_WRITES=1. */
   concurrent?: boolean;
+  /** Drops the empty key's segment and its slash: `.../tags` instead of `.../tags/` (a router's "all tags"). */
+  withoutKeySegment?: boolean;
+}
+
+/** A listing with the exchange that fetched it: its start and end bound when the listed state held. */
+export interface TagListing {
+  tags: Map<string, string | null>;
+  exchange: Exchange;
 }
 
 const RETRYABLE_STATUS = new Set([429, 503]);
@@ -70,30 +78,52 @@ export class ApiClient {
   }
 
   /** Teardown's delete of a tag the test created: retried like any fixture step. */
-  async cleanupDelete(key: string, opts: DeleteOptions = {}): Promise<Exchange> {
-    return this.sendDelete(key, opts, 'cleanup', MAX_ATTEMPTS);
+  async cleanupDelete(key: string, opts: DeleteOptions = {}, role: ExchangeRole = 'cleanup'): Promise<Exchange> {
+    return this.sendDelete(key, opts, role, MAX_ATTEMPTS);
   }
 
   private async sendDelete(key: string, opts: DeleteOptions, role: ExchangeRole, attempts: number): Promise<Exchange> {
     const op = operation(this.ops.delete);
+    const url = this.tagUrl(key, opts);
+    // `.../tags` is another route than the operation's (its own answer, e.g. 405, is not the operation's to document).
+    const contract = !opts.withoutKeySegment;
+    return (await this.send({ op, role, method: 'DELETE', url, raw: opts.raw, authOverride: opts.authOverride, concurrent: opts.concurrent, attempts, contract })).exchange;
+  }
+
+  private tagUrl(key: string, opts: DeleteOptions): string {
+    const op = operation(this.ops.delete);
     const keyParam = this.config.dialect === 'ims' ? 'key' : 'tag';
     const url = this.path(op, opts, { [keyParam]: key }, opts.encoding, opts.raw ? new Set([keyParam]) : undefined);
-    return (await this.send({ op, role, method: 'DELETE', url, raw: opts.raw, authOverride: opts.authOverride, concurrent: opts.concurrent, attempts })).exchange;
+    return opts.withoutKeySegment && key === '' ? url.replace(/\/$/, '') : url;
+  }
+
+  /**
+   * Another method than DELETE on a tag's URI (a router that sends every method to the delete handler is a real
+   * bug). Not the operation under test: its answer is recorded, not checked against the operation's contract.
+   */
+  async otherMethod(method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH', key: string, at: TargetAddress = {}): Promise<Exchange> {
+    const op = operation(this.ops.delete);
+    return (await this.send({ op, role: 'probe', method, url: this.tagUrl(key, at), attempts: 1, contract: false })).exchange;
   }
 
   /** Adds a tag through the dialect's fixture operation. Returns the final exchange (204 = created). */
-  async addTag(key: string, value: string, at: TargetAddress & { raw?: boolean } = {}): Promise<Exchange> {
+  async addTag(key: string, value: string, at: TargetAddress & { raw?: boolean } = {}, role: ExchangeRole = 'fixture'): Promise<Exchange> {
     const op = operation(this.ops.add);
     if (this.config.dialect === 'ims') {
       const body = JSON.stringify({ tag: { key, value } });
-      return (await this.send({ op, role: 'fixture', method: 'POST', url: this.path(op, at), body, attempts: MAX_ATTEMPTS })).exchange;
+      return (await this.send({ op, role, method: 'POST', url: this.path(op, at), body, attempts: MAX_ATTEMPTS })).exchange;
     }
     const url = this.path(op, at, { tag: key }, 'component', at.raw ? new Set(['tag']) : undefined);
-    return (await this.send({ op, role: 'fixture', method: 'PUT', url, raw: at.raw, attempts: MAX_ATTEMPTS })).exchange;
+    return (await this.send({ op, role, method: 'PUT', url, raw: at.raw, attempts: MAX_ATTEMPTS })).exchange;
   }
 
   /** The image's tags as key -> value (null in the openstack dialect, whose tags have no values). */
   async listTags(at: TargetAddress = {}, role: ExchangeRole = 'fixture'): Promise<Map<string, string | null>> {
+    return (await this.list(at, role)).tags;
+  }
+
+  /** The image's tags, with the exchange that listed them. */
+  async list(at: TargetAddress = {}, role: ExchangeRole = 'fixture'): Promise<TagListing> {
     const op = operation(this.ops.list);
     const { exchange: e, text } = await this.send({ op, role, method: 'GET', url: this.path(op, at), attempts: MAX_ATTEMPTS });
     if (e.error || e.status !== 200) throw new HarnessError(`listing the image's tags failed: ${describeExchange(e)}`);
@@ -101,11 +131,11 @@ export class ApiClient {
     if (this.config.dialect === 'ims') {
       const check = checkTagList(parsed);
       if (!check.valid) throw new HarnessError(`the tag list does not match the spec's TagList schema (${check.errors.join('; ')}): ${describeExchange(e)}`);
-      return new Map((parsed as { tags: { key: string; value: string }[] }).tags.map((t) => [t.key, t.value]));
+      return { tags: new Map((parsed as { tags: { key: string; value: string }[] }).tags.map((t) => [t.key, t.value])), exchange: e };
     }
     const check = checkOsImage(parsed);
     if (!check.valid) throw new HarnessError(`the image does not match the spec's OsImage schema (${check.errors.join('; ')}): ${describeExchange(e)}`);
-    return new Map((parsed as { tags: string[] }).tags.map((t) => [t, null]));
+    return { tags: new Map((parsed as { tags: string[] }).tags.map((t) => [t, null])), exchange: e };
   }
 
   private async send(req: {
@@ -118,6 +148,8 @@ export class ApiClient {
     authOverride?: (req: SignableRequest) => Record<string, string>;
     concurrent?: boolean;
     attempts: number;
+    /** false: not an answer of the operation under test (another method on its URI), so DT-11 does not judge it. */
+    contract?: boolean;
   }): Promise<{ exchange: Exchange; text: string | undefined }> {
     for (let attempt = 1; ; attempt++) {
       await this.limiter.take();
@@ -189,7 +221,7 @@ export class ApiClient {
         startedAt,
         durationMs: Date.now() - startedAt,
         contract:
-          req.op.underTest && status !== undefined && !routesAnywhere(req.url)
+          req.op.underTest && req.contract !== false && status !== undefined && !routesAnywhere(req.url)
             ? { documentedStatus: req.op.documentedStatuses.includes(status), errorBody: status >= 400 ? checkErrorBody(text ?? '') : undefined }
             : undefined,
       });

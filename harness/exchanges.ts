@@ -1,7 +1,7 @@
 // One record per HTTP exchange: the evidence a verdict names. Redacted at creation, so nothing later can leak.
 import { redactHeaders, redactText } from './redact.js';
 
-export type ExchangeRole = 'under-test' | 'fixture' | 'cleanup' | 'auth' | 'preflight';
+export type ExchangeRole = 'under-test' | 'fixture' | 'cleanup' | 'auth' | 'preflight' | 'probe';
 
 export interface Exchange {
   seq: number;

@@ -13,9 +13,9 @@ import { fetchIamToken } from './auth/iam.js';
 import { registerConfigSecrets } from './secrets.js';
 import { redactText, registerSecret } from './redact.js';
 import { GATE_RUN_VARIABLE, IAM_TOKEN_VARIABLES } from './preflight-gate.js';
-import { markRunAlive, markRunEnded } from './ledger.js';
+import { ledgerFile, markRunAlive, markRunEnded, outstanding, readLedger } from './ledger.js';
 import { caProblem, newRequestContext, transportWarnings } from './transport.js';
-import { isRecentRunKey } from './run-id.js';
+import { isRecentRunKey, runOfKey } from './run-id.js';
 import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
 
 /**
@@ -72,12 +72,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const forbiddenAuth = config.forbidden ? authHeadersFor(config.forbidden, forbiddenIam ?? noIam) : undefined;
   let result: PreflightResult;
   if (gated?.ok && gated.snapshot && gated.freeSlots) {
-    result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], warnings: gated.warnings };
+    result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], writeProbe: gated.writeProbe, serialWrites: gated.serialWrites, warnings: gated.warnings };
   } else try {
     result = await preflight(config, context, log, { owner: ownerAuth, forbidden: forbiddenAuth, ownerLogin: ownerIam, forbiddenLogin: forbiddenIam }, runId);
   } catch (err) {
     await context.dispose().catch(() => undefined);
     fail(err instanceof PreflightError || err instanceof Error ? err.message : String(err));
+  }
+  if (!gated?.ok && result.serialWrites && !config.serialWrites) {
+    // Workers are already decided: only the runner (npm run conformance) can start the run with one.
+    result.warnings.push('this run was not started through npm run conformance, so it cannot switch to one write at a time: set IMS_SERIAL_WRITES=1');
   }
   const allWarnings = [...warnings, ...result.warnings];
   writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: true, runId, ...result, warnings: allWarnings } satisfies PreflightRecord);
@@ -92,12 +96,17 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await broker.close();
     // Every tag that was there before the run must still be there, with its value.
     const owner = new ApiClient(context, config, new ExchangeLog(), 'owner', ownerAuth, new RateLimiter(config.maxRps));
-    const record: IntegrityRecord = { checked: 0, intact: 0, lost: [], otherRuns: 0 };
+    const record: IntegrityRecord = { checked: 0, intact: 0, lost: [], otherRuns: 0, left: [] };
     try {
       const images = Object.entries(result.snapshot);
       const listings = await Promise.all(images.map(([image]) => owner.listTags({ image })));
+      const open = outstanding(readLedger(ledgerFile(config.resultsDir, runId)));
       images.forEach(([image, before], i) => {
         const now = listings[i]!;
+        // The run proves it cleaned up: any key of its own still there is named, with the way to remove it.
+        for (const key of now.keys()) {
+          if (runOfKey(key)?.runId === runId || open.some((e) => e.image === image && e.key === key && !runOfKey(key) && !(key in before))) record.left!.push({ image, key });
+        }
         for (const [key, value] of Object.entries(before)) {
           // Another run of the suite working on the same image deletes its own keys: not a loss.
           if (isRecentRunKey(key, Date.now())) {

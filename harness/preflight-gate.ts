@@ -22,7 +22,7 @@ export type GateResult =
   | { ok: true; env: Record<string, string>; result?: PreflightResult; exchanges: Exchange[] }
   | { ok: false; message: string };
 
-export async function preflightGate(config: SuiteConfig): Promise<GateResult> {
+export async function preflightGate(config: SuiteConfig, runId: string): Promise<GateResult> {
   // The embedded target starts with Playwright; a private CA is trusted only in processes started with it.
   if (config.embedded || caProblem(config)) return { ok: true, env: {}, exchanges: [] };
   registerConfigSecrets(config);
@@ -42,9 +42,11 @@ export async function preflightGate(config: SuiteConfig): Promise<GateResult> {
       forbidden: config.forbidden ? authHeadersFor(config.forbidden, forbiddenLogin ?? none) : undefined,
       ownerLogin,
       forbiddenLogin,
-    });
+    }, runId);
     const env: Record<string, string> = {};
     for (const who of ['owner', 'forbidden'] as const) if (tokens[who]) env[IAM_TOKEN_VARIABLES[who]] = await tokens[who]!;
+    // A target that loses overlapping writes is tested one write at a time: one worker, one request at a time.
+    if (result.serialWrites) env.IMS_SERIAL_WRITES = '1';
     return { ok: true, env, result, exchanges: log.exchanges };
   } catch (err) {
     return { ok: false, message: `preflight failed: ${redactText((err instanceof Error ? err.message : String(err)).split('\n')[0]!)}` };

@@ -10,6 +10,7 @@ import { HarnessError } from './errors.js';
 import { IamLoginError } from './auth/iam.js';
 import { planSweep, summarizeLeftovers, type Leftover } from './leftovers.js';
 import { isRunAlive, readAllLedgers } from './ledger.js';
+import { probeWrites, type WriteProbeRecord } from './write-probe.js';
 
 /** The most tag slots any single test needs at once (a DT-04 near-miss pair). */
 export const MIN_FREE_SLOTS = 2;
@@ -22,6 +23,10 @@ export interface PreflightResult {
   clockSkewMs?: number;
   /** Tags earlier runs of the suite left on the images (reported, never touched here). */
   leftovers: Leftover[];
+  /** Whether overlapping writes to one image are lost (DT-17); absent when the probe could not run. */
+  writeProbe?: WriteProbeRecord;
+  /** The probe found lost writes and the run goes one write at a time (unless IMS_SERIAL_WRITES=0). */
+  serialWrites?: boolean;
   warnings: string[];
 }
 
@@ -135,7 +140,24 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
   }
   await forbiddenCheck;
 
-  return { snapshot, freeSlots, clockSkewMs, leftovers, warnings };
+  // Last: the probe needs the free slots confirmed, and its keys are gone again before any test starts.
+  let writeProbe: WriteProbeRecord | undefined;
+  let serialWrites: boolean | undefined;
+  if (runId) {
+    const image = config.otherImageId ?? config.imageId;
+    writeProbe = await probeWrites(owner, image, freeSlots[image]!, { resultsDir: config.resultsDir, runId });
+    freeSlots[image]! -= writeProbe.left.length;
+    if (writeProbe.lost.length) {
+      const forcedParallel = process.env.IMS_SERIAL_WRITES?.trim() === '0';
+      serialWrites = !forcedParallel;
+      warnings.push(
+        `the target loses overlapping writes to one image (${writeProbe.lost[0]}): ${forcedParallel ? 'IMS_SERIAL_WRITES=0 keeps writes parallel, so other verdicts may be polluted by it' : 'the run writes one at a time'} (DT-17)`,
+      );
+    }
+    if (writeProbe.left.length) warnings.push(`the write probe could not remove its keys ${writeProbe.left.map((k) => JSON.stringify(k)).join(', ')} from image ${image}`);
+  }
+
+  return { snapshot, freeSlots, clockSkewMs, leftovers, writeProbe, serialWrites, warnings };
 }
 
 /** The forbidden persona's credentials must be valid: a 401 would turn every 403 test into a false failure. */

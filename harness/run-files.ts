@@ -2,6 +2,7 @@
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Leftover } from './leftovers.js';
+import type { WriteProbeRecord } from './write-probe.js';
 
 export const runFile = (resultsDir: string, name: 'preflight.json' | 'integrity.json') => join(resultsDir, 'run', name);
 
@@ -23,6 +24,8 @@ export interface PreflightRecord {
   freeSlots?: Record<string, number>;
   clockSkewMs?: number;
   leftovers?: Leftover[];
+  writeProbe?: WriteProbeRecord;
+  serialWrites?: boolean;
 }
 
 export interface IntegrityRecord {
@@ -31,5 +34,7 @@ export interface IntegrityRecord {
   lost: { image: string; key: string; value: string | null; now: string | null | 'missing' }[];
   /** Keys of other recent runs of the suite present at the start: theirs to delete, not checked. */
   otherRuns?: number;
+  /** Tags of this run still on the images at its end: the target was not left as found. */
+  left?: { image: string; key: string }[];
   error?: string;
 }

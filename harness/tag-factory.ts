@@ -19,6 +19,8 @@ export interface Created {
 export interface CreateResult {
   created: boolean;
   exchange: Exchange;
+  /** The value as the listing will show it: null where the dialect's tags carry no values. */
+  listed: string | null;
 }
 
 let counter = 0; // per worker process; the worker index makes it unique in the run
@@ -59,20 +61,14 @@ export class TagFactory {
     this.used.set(image, (this.used.get(image) ?? 0) + 1);
     const exchange = await this.client.addTag(key, value, { image, raw: opts.raw });
     const created = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300;
-    if (created) this.live.push({ image, key, value, listed: this.client.listsValues ? value : null, raw: !!opts.raw });
+    const listed = this.client.listsValues ? value : null;
+    if (created && !this.live.some((t) => t.key === key && t.image === image)) this.live.push({ image, key, value, listed, raw: !!opts.raw });
     else {
       this.used.set(image, (this.used.get(image) ?? 1) - 1); // nothing was added: the slot is free again
       // Only a definite refusal closes the entry: after a transport error or a 5xx the tag may exist.
       if (exchange.status !== undefined && exchange.status >= 400 && exchange.status < 500) this.gone(image, key);
     }
-    return { created, exchange };
-  }
-
-  /** Creates a tag that the test cannot do without: a refusal is a harness error naming the exchange. */
-  async mustCreate(key: string, opts: { image?: string; value?: string } = {}): Promise<Created> {
-    const { created, exchange } = await this.create(key, opts);
-    if (!created) throw new HarnessError(`the target refused to create the tag ${JSON.stringify(key)} (add answered ${exchange.status ?? exchange.error})`);
-    return this.live.at(-1)!;
+    return { created, exchange, listed };
   }
 
   /** The test saw the tag deleted (204): teardown leaves it alone and its slot is reusable. */
@@ -91,12 +87,13 @@ export class TagFactory {
   }
 
   /** Cleans up one tag now (a lane reusing its slots): a fixture delete, retried; 204 and 404 both free the slot. */
-  async remove(key: string, image: string = this.opts.defaultImage): Promise<void> {
+  async remove(key: string, image: string = this.opts.defaultImage): Promise<Exchange | undefined> {
     const t = this.live.find((x) => x.key === key && x.image === image);
-    if (!t) return;
+    if (!t) return undefined;
     const e = await this.client.cleanupDelete(key, { image, raw: t.raw });
     if (e.status === 204 || e.status === 404) this.deleted(key, image);
     else throw new HarnessError(`cleanup of ${JSON.stringify(key)} answered ${e.status ?? e.error}`);
+    return e;
   }
 
   /** Deletes what this test created and did not see deleted, then returns the slots. Runs even after a failure. */

@@ -1,9 +1,11 @@
-// The outcome model: per test, then per requirement, then the run's verdict. Pure functions over plain data,
-// so the reporter, the certify bundle verifier and the unit tests share one definition.
+// The outcome model: per test, then per requirement, then the run's verdict. Pure functions over plain data, so
+// the reporter, the certify bundle verifier and the unit tests share one definition. Decisions come from types
+// (Playwright's status and the annotations of harness/outcome-protocol.ts), never from the wording of a message.
 import type { Requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
+import { ANNOTATION, decodeFinding, isSkipKind, type Finding, type SkipKind } from '../harness/outcome-protocol.js';
 
-export type SkipKind = 'not-applicable' | 'not-configured' | 'not-exercised' | 'blocked';
+export type { SkipKind } from '../harness/outcome-protocol.js';
 export type TestOutcome = 'pass' | 'fail' | 'error' | 'skipped';
 export type RequirementOutcome = TestOutcome;
 export type Verdict = 'CONFORMANT' | 'NON-CONFORMANT' | 'INCOMPLETE' | 'ERROR';
@@ -19,8 +21,12 @@ export interface TestRecord {
   durationMs: number;
   retries: number;
   observations: string[];
-  /** Cases inside a passing or failing test that could not be checked on this target (annotation `not-exercised`). */
+  /** Cases inside a passing or failing test that could not be checked on this target. */
   notExercised?: string[];
+  /** Requirements this test found broken, each with its evidence. */
+  findings?: Finding[];
+  /** The requirements this test's failure counts against (its findings', or its own for a plain failed assertion). */
+  breaks?: string[];
   exchanges: Exchange[];
 }
 
@@ -31,57 +37,69 @@ export interface RequirementRecord {
   title: string;
   clause: string;
   outcome: RequirementOutcome;
+  /** Why a skipped requirement was skipped; `not-applicable` ones do not keep a run from CONFORMANT. */
+  skipKind?: SkipKind;
   reason?: string;
   tests: string[];
   evidence: string[];
 }
 
-export function skipKindOf(reason: string | undefined): SkipKind {
-  const r = reason ?? '';
-  if (r.startsWith('not applicable')) return 'not-applicable';
-  if (r.startsWith('not exercised')) return 'not-exercised';
-  if (r.startsWith('blocked')) return 'blocked';
-  return 'not-configured';
+type Annotation = { type: string; description?: string };
+
+/** What Playwright says of one test run, reduced to what the outcome depends on. */
+export interface TestResultFacts {
+  status: 'passed' | 'failed' | 'timedOut' | 'skipped' | 'interrupted';
+  annotations: readonly Annotation[];
+  /** How many errors the test recorded (each finding records one, as a soft assertion). */
+  errorCount: number;
+  requirement: string;
 }
 
-const line = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? e.error}`;
+/** A test's outcome from its status and typed annotations. */
+export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 'skipKind' | 'findings' | 'breaks'> {
+  const of = (type: string) => r.annotations.filter((a) => a.type === type);
+  const findings = of(ANNOTATION.finding).map((a) => decodeFinding(a.description)).filter((f): f is Finding => !!f);
+  if (r.status === 'passed') return { outcome: 'pass' };
+  if (r.status === 'skipped') {
+    const kind = of(ANNOTATION.skipKind).at(-1)?.description;
+    // A skip without a typed kind is the suite's own mistake: never let it pass for "not configured".
+    return isSkipKind(kind) ? { outcome: 'skipped', skipKind: kind } : { outcome: 'error' };
+  }
+  if (r.status === 'interrupted') return { outcome: 'error', findings };
+  // Errors beyond the findings are plain failed assertions (the test's own requirement) or harness errors.
+  const plain = r.errorCount > findings.length;
+  const harness = of(ANNOTATION.harnessError).length > 0;
+  const breaks = [...new Set([...findings.map((f) => f.requirement), ...(plain && !harness ? [r.requirement] : [])])];
+  if (!breaks.length) return { outcome: 'error', findings };
+  return { outcome: 'fail', findings, breaks };
+}
 
-/** A requirement decided by its tests: fail > error > skipped (configuration, blocked) > pass > not exercised. */
-export function decideByTests(tests: TestRecord[]): Pick<RequirementRecord, 'outcome' | 'reason' | 'evidence'> {
-  const failed = tests.filter((t) => t.outcome === 'fail');
-  if (failed.length) return { outcome: 'fail', reason: failed.map((t) => t.reason).join(' | '), evidence: failed.map((t) => t.title) };
+/**
+ * A test-scope requirement decided by every test: fail (any test found it broken) > error (one of its tests could
+ * not run) > skipped (configuration, blocked) > pass > not exercised.
+ */
+export function decideByTests(id: string, all: readonly TestRecord[]): Pick<RequirementRecord, 'outcome' | 'skipKind' | 'reason' | 'evidence'> {
+  const tests = all.filter((t) => t.requirement === id);
+  const breaking = all.filter((t) => t.breaks?.includes(id));
+  if (breaking.length) {
+    const findings = breaking.flatMap((t) => (t.findings ?? []).filter((f) => f.requirement === id));
+    const plain = breaking.filter((t) => t.requirement === id && !(t.findings ?? []).some((f) => f.requirement === id));
+    const reason = [...new Set([...findings.map((f) => f.claim), ...plain.map((t) => t.reason ?? t.title)])].join(' | ');
+    return { outcome: 'fail', reason, evidence: [...new Set([...findings.flatMap((f) => f.evidence), ...plain.map((t) => t.title)])] };
+  }
   const errored = tests.filter((t) => t.outcome === 'error');
-  if (errored.length) return { outcome: 'error', reason: errored.map((t) => t.reason).join(' | '), evidence: errored.map((t) => t.title) };
+  if (errored.length) return { outcome: 'error', reason: errored.map((t) => t.reason ?? t.title).join(' | '), evidence: errored.map((t) => t.title) };
+  if (!tests.length) return { outcome: 'skipped', skipKind: 'not-configured', reason: 'no test of this requirement ran (filtered out)', evidence: [] };
   const applicable = tests.filter((t) => t.skipKind !== 'not-applicable');
-  if (!tests.length) return { outcome: 'skipped', reason: 'no test of this requirement ran (filtered out)', evidence: [] };
-  if (!applicable.length) return { outcome: 'skipped', reason: tests[0]!.reason, evidence: [] };
+  if (!applicable.length) return { outcome: 'skipped', skipKind: 'not-applicable', reason: tests[0]!.reason, evidence: [] };
   const held = applicable.filter((t) => t.skipKind === 'not-configured' || t.skipKind === 'blocked');
-  if (held.length) return { outcome: 'skipped', reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
-  const passed = applicable.filter((t) => t.outcome === 'pass');
+  if (held.length) return { outcome: 'skipped', skipKind: held[0]!.skipKind, reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
+  // A test that failed only for other requirements' findings still ran its own checks to the end (findings are soft).
+  const ran = applicable.filter((t) => t.outcome === 'pass' || t.outcome === 'fail');
   const notExercised = applicable.filter((t) => t.skipKind === 'not-exercised');
-  // A case is not exercised when the target refused its keys, or stored them under other names than sent.
-  const cases = notExercised.length + passed.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
-  if (passed.length) return { outcome: 'pass', reason: cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };
-  return { outcome: 'skipped', reason: `not exercised: ${notExercised.map((t) => t.reason).join(' | ')}`, evidence: [] };
-}
-
-/** Run-scope requirements are decided over every exchange of the run. */
-export function decideByExchanges(req: Requirement, exchanges: Exchange[]): Pick<RequirementRecord, 'outcome' | 'reason' | 'evidence'> {
-  if (req.id === 'DT-11') {
-    const checked = exchanges.filter((e) => e.contract);
-    const bad = checked.filter((e) => !e.contract!.documentedStatus || (e.contract!.errorBody && !e.contract!.errorBody.valid));
-    if (!checked.length) return { outcome: 'skipped', reason: 'no response of the operation under test was received', evidence: [] };
-    if (!bad.length) return { outcome: 'pass', reason: `${checked.length} responses checked`, evidence: [] };
-    const why = (e: Exchange) =>
-      !e.contract!.documentedStatus ? `status ${e.status} is not documented for the operation` : `error body does not match the spec: ${e.contract!.errorBody!.errors.join('; ')}`;
-    return { outcome: 'fail', reason: `${bad.length} of ${checked.length} responses break the contract`, evidence: bad.slice(0, 10).map((e) => `${line(e)}: ${why(e)}`) };
-  }
-  if (req.id === 'DT-14') {
-    const bad = exchanges.filter((e) => e.status !== undefined && e.status >= 500);
-    if (!bad.length) return { outcome: 'pass', reason: `${exchanges.length} responses, none 5xx`, evidence: [] };
-    return { outcome: 'fail', reason: `${bad.length} responses were 5xx`, evidence: bad.slice(0, 10).map(line) };
-  }
-  return { outcome: 'error', reason: `no run-scope rule is defined for ${req.id}`, evidence: [] };
+  const cases = notExercised.length + ran.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
+  if (ran.length) return { outcome: 'pass', reason: cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };
+  return { outcome: 'skipped', skipKind: 'not-exercised', reason: notExercised.map((t) => t.reason).join(' | '), evidence: [] };
 }
 
 /** `fatal`: the run itself is untrustworthy (preflight failed, other people's tags were lost). */
@@ -90,9 +108,19 @@ export function verdictOf(requirements: RequirementRecord[], fatal: string[]): V
   if (fatal.length) return 'ERROR';
   if (required.some((r) => r.outcome === 'fail')) return 'NON-CONFORMANT';
   if (required.some((r) => r.outcome === 'error')) return 'ERROR';
-  if (required.some((r) => r.outcome === 'skipped' && !r.reason?.startsWith('not applicable'))) return 'INCOMPLETE';
+  if (required.some((r) => r.outcome === 'skipped' && r.skipKind !== 'not-applicable')) return 'INCOMPLETE';
   return 'CONFORMANT';
 }
 
-/** 0 conformant, 1 not shown conformant (a failure, or required requirements not exercised), 2 unusable. */
-export const exitCodeOf = (v: Verdict): number => (v === 'CONFORMANT' ? 0 : v === 'ERROR' ? 2 : 1);
+/** Exit code 3: the run left tags of its own on the target (whatever the verdict, short of ERROR). */
+export const EXIT_LEFT_TAGS = 3;
+
+/**
+ * 0 conformant, 1 not shown conformant (a failure, or required requirements not exercised), 2 unusable, 3 the
+ * target was not left as found (tags of this run remain: the sweep removes them).
+ */
+export function exitCodeOf(v: Verdict, leftTags = 0): number {
+  if (v === 'ERROR') return 2;
+  if (leftTags > 0) return EXIT_LEFT_TAGS;
+  return v === 'CONFORMANT' ? 0 : 1;
+}

@@ -29,8 +29,18 @@ export interface ConformanceReport {
   fatal: string[];
   warnings: string[];
   requests: { total: number; retries: number };
-  preflight: { ok: boolean; message: string | null; warnings: string[]; freeSlots: Record<string, number> | null; clockSkewMs: number | null } | null;
-  integrity: { checked: number; intact: number; lost: unknown[]; otherRuns?: number; error: string | null } | null;
+  preflight: {
+    ok: boolean;
+    message: string | null;
+    warnings: string[];
+    freeSlots: Record<string, number> | null;
+    clockSkewMs: number | null;
+    /** The target lost overlapping writes (DT-17), so the run wrote one at a time. */
+    serialWrites?: boolean;
+  } | null;
+  integrity: { checked: number; intact: number; lost: unknown[]; otherRuns?: number; left?: { image: string; key: string }[]; error: string | null } | null;
+  /** Whether the run left the target as it found it: tags of this run still there, and the command that removes them. */
+  cleanup: { left: { image: string; key: string }[]; sweep: string | null } | null;
   observations: { test: string; requirement: string; observation: string }[];
   requirements: RequirementRecord[];
   tests: ReportedTest[];

@@ -79,7 +79,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   // An unusable remote target is told in one line before Playwright even starts.
   const runId = env.IMS_RUN_ID || newRunId();
   env = { ...env, IMS_RUN_ID: runId };
-  const gate = await preflightGate(config);
+  const gate = await preflightGate(config, runId);
   if (!gate.ok) return { exitCode: EXIT.unusable, message: gate.message, resultsDir };
   env = { ...env, ...gate.env };
   const absResults = resolve(ROOT, resultsDir); // IMS_RESULTS_DIR may be absolute

@@ -1,25 +1,55 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideByTests, decideByExchanges, verdictOf, exitCodeOf, skipKindOf, type TestRecord, type RequirementRecord } from '../reporter/outcomes.js';
+import { decideByTests, exitCodeOf, testOutcome, verdictOf, type RequirementRecord, type TestRecord, type TestResultFacts } from '../reporter/outcomes.js';
+import { decideRunScope } from '../reporter/run-scope/index.js';
+import { ANNOTATION, encodeFinding, type SkipKind } from '../harness/outcome-protocol.js';
 import { requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
 
-const t = (outcome: TestRecord['outcome'], reason?: string): TestRecord => ({
-  id: 'x', title: 't', file: 'f', requirement: 'DT-01', outcome, reason, skipKind: outcome === 'skipped' ? skipKindOf(reason) : undefined,
-  durationMs: 1, retries: 0, observations: [], exchanges: [],
+const facts = (status: TestResultFacts['status'], annotations: { type: string; description?: string }[] = [], errorCount = 0): TestResultFacts => ({
+  status, annotations, errorCount, requirement: 'DT-01',
+});
+const t = (outcome: TestRecord['outcome'], skipKind?: SkipKind, extra: Partial<TestRecord> = {}): TestRecord => ({
+  id: 'x', title: 't', file: 'f', requirement: 'DT-01', outcome, skipKind, reason: skipKind ? `${skipKind}: why` : undefined,
+  durationMs: 1, retries: 0, observations: [], exchanges: [], breaks: outcome === 'fail' ? ['DT-01'] : undefined, ...extra,
 });
 
 test('a skip is never a pass: an unconfigured persona leaves the requirement skipped', () => {
-  assert.equal(decideByTests([t('pass'), t('skipped', 'persona not configured: set X')]).outcome, 'skipped');
-  assert.equal(decideByTests([t('skipped', 'not exercised: refused')]).outcome, 'skipped');
-  assert.equal(decideByTests([]).outcome, 'skipped');
+  assert.equal(decideByTests('DT-01', [t('pass'), t('skipped', 'not-configured')]).outcome, 'skipped');
+  assert.equal(decideByTests('DT-01', [t('skipped', 'not-exercised')]).outcome, 'skipped');
+  assert.equal(decideByTests('DT-01', []).outcome, 'skipped');
 });
 
 test('precedence: fail over error over skipped over pass', () => {
-  assert.equal(decideByTests([t('pass'), t('error', 'HarnessError'), t('fail', 'x')]).outcome, 'fail');
-  assert.equal(decideByTests([t('pass'), t('error', 'HarnessError')]).outcome, 'error');
-  assert.equal(decideByTests([t('pass'), t('skipped', 'not exercised: refused')]).outcome, 'pass');
-  assert.equal(decideByTests([t('skipped', 'not applicable to the openstack dialect')]).reason, 'not applicable to the openstack dialect');
+  assert.equal(decideByTests('DT-01', [t('pass'), t('error'), t('fail')]).outcome, 'fail');
+  assert.equal(decideByTests('DT-01', [t('pass'), t('error')]).outcome, 'error');
+  assert.equal(decideByTests('DT-01', [t('pass'), t('skipped', 'not-exercised')]).outcome, 'pass');
+  assert.equal(decideByTests('DT-01', [t('skipped', 'not-applicable')]).skipKind, 'not-applicable');
+});
+
+test('a finding fails the requirement it names, whichever test found it', () => {
+  const finding = { requirement: 'DT-03', claim: 'still listed', evidence: ['DELETE /x -> 204'] };
+  const dt04test = t('fail', undefined, { requirement: 'DT-04', findings: [finding], breaks: ['DT-03'] });
+  assert.equal(decideByTests('DT-03', [dt04test]).outcome, 'fail');
+  assert.deepEqual(decideByTests('DT-03', [dt04test]).evidence, ['DELETE /x -> 204']);
+  assert.equal(decideByTests('DT-04', [dt04test]).outcome, 'pass', "the DT-04 test ran its own checks to the end: another requirement's finding does not fail DT-04");
+});
+
+test("wording cannot change a verdict: outcomes follow the annotations' types, not their text", () => {
+  const reasons = ['persona not configured', 'not applicable to the openstack dialect', 'blocked: x', 'not exercised: y', 'HarnessError: z', ''];
+  for (const reason of reasons) {
+    for (const kind of ['not-applicable', 'not-configured', 'not-exercised', 'blocked'] as const) {
+      const skipped = testOutcome(facts('skipped', [{ type: ANNOTATION.skipKind, description: kind }, { type: 'skip', description: reason }]));
+      assert.deepEqual(skipped, { outcome: 'skipped', skipKind: kind }, `${kind} with reason ${JSON.stringify(reason)}`);
+    }
+    assert.equal(testOutcome(facts('skipped', [{ type: 'skip', description: reason }])).outcome, 'error', 'an untyped skip is an error of the suite, whatever it says');
+    assert.equal(testOutcome(facts('failed', [{ type: ANNOTATION.harnessError, description: reason }], 1)).outcome, 'error');
+    assert.deepEqual(testOutcome(facts('failed', [], 1)).breaks, ['DT-01'], `a plain failure, message ${JSON.stringify(reason)}`);
+  }
+  const finding = { type: ANNOTATION.finding, description: encodeFinding({ requirement: 'DT-04', claim: 'HarnessError', evidence: [] }) };
+  assert.deepEqual(testOutcome(facts('failed', [finding], 1)).breaks, ['DT-04']);
+  assert.deepEqual(testOutcome(facts('failed', [finding], 2)).breaks, ['DT-04', 'DT-01'], 'one error beyond the findings is a failure of its own requirement');
+  assert.equal(testOutcome(facts('failed', [finding, { type: ANNOTATION.harnessError, description: 'x' }], 2)).outcome, 'fail', 'a finding is evidence even when the test then hit a harness error');
 });
 
 const ex = (status: number, contract?: Exchange['contract']): Exchange => ({
@@ -27,27 +57,32 @@ const ex = (status: number, contract?: Exchange['contract']): Exchange => ({
   requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 1, contract,
 });
 
-test('DT-11 fails on an undocumented status or an error body off the schema; DT-14 on any 5xx', () => {
-  const dt11 = requirement('DT-11');
-  assert.equal(decideByExchanges(dt11, [ex(204, { documentedStatus: true })]).outcome, 'pass');
-  assert.equal(decideByExchanges(dt11, [ex(200, { documentedStatus: false })]).outcome, 'fail');
-  assert.equal(decideByExchanges(dt11, [ex(404, { documentedStatus: true, errorBody: { valid: false, errors: ['not JSON'] } })]).outcome, 'fail');
-  assert.equal(decideByExchanges(dt11, []).outcome, 'skipped');
-  const dt14 = requirement('DT-14');
-  assert.equal(decideByExchanges(dt14, [ex(204), ex(404)]).outcome, 'pass');
-  assert.equal(decideByExchanges(dt14, [ex(503)]).outcome, 'fail');
+test('DT-11 fails on an undocumented status or an error body off the schema; DT-14 on any 5xx; DT-17 on a lost write', () => {
+  const run = (id: string, exchanges: Exchange[], writeProbes: Parameters<typeof decideRunScope>[1]['writeProbes'] = []) => decideRunScope(requirement(id), { exchanges, writeProbes }).outcome;
+  assert.equal(run('DT-11', [ex(204, { documentedStatus: true })]), 'pass');
+  assert.equal(run('DT-11', [ex(200, { documentedStatus: false })]), 'fail');
+  assert.equal(run('DT-11', [ex(404, { documentedStatus: true, errorBody: { valid: false, errors: ['not JSON'] } })]), 'fail');
+  assert.equal(run('DT-11', []), 'skipped');
+  assert.equal(run('DT-14', [ex(204), ex(404)]), 'pass');
+  assert.equal(run('DT-14', [ex(503)]), 'fail');
+  const probe = { image: 'i', rounds: 3, lost: [], evidence: [], left: [] };
+  assert.equal(run('DT-17', [], [probe]), 'pass');
+  assert.equal(run('DT-17', [], [{ ...probe, lost: ['an add answered 204 but the tag is not listed'] }]), 'fail');
+  assert.equal(run('DT-17', [], []), 'skipped');
+  assert.equal(decideRunScope(requirement('DT-01'), { exchanges: [], writeProbes: [] }).outcome, 'error', 'no rule: an error, never a pass');
 });
 
-const r = (tier: 'required' | 'advisory', outcome: RequirementRecord['outcome'], reason?: string): RequirementRecord => ({
-  id: 'DT-00', tier, level: tier === 'required' ? 'MUST' : 'SHOULD', title: '', clause: '', outcome, reason, tests: [], evidence: [],
+const r = (tier: 'required' | 'advisory', outcome: RequirementRecord['outcome'], skipKind?: SkipKind): RequirementRecord => ({
+  id: 'DT-00', tier, level: tier === 'required' ? 'MUST' : 'SHOULD', title: '', clause: '', outcome, skipKind, tests: [], evidence: [],
 });
 
 test('verdicts and exit codes', () => {
   assert.equal(verdictOf([r('required', 'pass'), r('advisory', 'fail')], []), 'CONFORMANT');
   assert.equal(verdictOf([r('required', 'fail')], []), 'NON-CONFORMANT');
-  assert.equal(verdictOf([r('required', 'skipped', 'persona not configured')], []), 'INCOMPLETE');
-  assert.equal(verdictOf([r('required', 'skipped', 'not applicable to the openstack dialect')], []), 'CONFORMANT');
+  assert.equal(verdictOf([r('required', 'skipped', 'not-configured')], []), 'INCOMPLETE');
+  assert.equal(verdictOf([r('required', 'skipped', 'not-applicable')], []), 'CONFORMANT');
   assert.equal(verdictOf([r('required', 'error')], []), 'ERROR');
   assert.equal(verdictOf([r('required', 'pass')], ['pre-existing tags lost']), 'ERROR');
   assert.deepEqual(['CONFORMANT', 'NON-CONFORMANT', 'INCOMPLETE', 'ERROR'].map((v) => exitCodeOf(v as never)), [0, 1, 1, 2]);
+  assert.deepEqual(['CONFORMANT', 'NON-CONFORMANT', 'INCOMPLETE', 'ERROR'].map((v) => exitCodeOf(v as never, 2)), [3, 3, 3, 2], 'tags left behind: 3 unless the run is an error');
 });

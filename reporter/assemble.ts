@@ -1,0 +1,108 @@
+// From the tests' records and the run records to the report: decide every requirement, then assemble report.json.
+import { requirements, specSha256 } from '../harness/spec.js';
+import { describeExchange, type Exchange } from '../harness/exchanges.js';
+import { decideByTests, exitCodeOf, verdictOf, type RequirementRecord, type TestRecord } from './outcomes.js';
+import { decideRunScope } from './run-scope/index.js';
+import { suiteIdentity } from './identity.js';
+import type { RunRecord } from './run-record.js';
+import type { ConformanceReport, ReportedTest } from './report-types.js';
+
+/** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
+export const SWEEP_COMMAND = 'npm run sweep -- --apply';
+
+export function decideRequirements(tests: TestRecord[], records: RunRecord[], exchanges: Exchange[], dialect: string | undefined): RequirementRecord[] {
+  const ran = records.length > 0 && records.every((r) => r.preflight?.ok === true);
+  const writeProbes = records.flatMap((r) => (r.preflight?.writeProbe ? [r.preflight.writeProbe] : []));
+  return requirements.map((req) => {
+    const decided = !ran
+      ? { outcome: 'error' as const, reason: 'the run did not start', evidence: [] }
+      : req.scope === 'run'
+        ? decideRunScope(req, { exchanges, writeProbes })
+        : decideByTests(req.id, tests);
+    const applies = dialect ? (req.dialects as string[]).includes(dialect) : true;
+    const final = applies ? decided : { outcome: 'skipped' as const, skipKind: 'not-applicable' as const, reason: `not applicable to the ${dialect} dialect`, evidence: [] };
+    return { id: req.id, tier: req.tier, level: req.level, title: req.title, clause: req.clause, ...final, tests: tests.filter((t) => t.requirement === req.id).map((t) => t.id) };
+  });
+}
+
+/** What makes the run itself untrustworthy: a failed preflight, other people's tags lost or unchecked. */
+export function fatalProblems(records: RunRecord[], merged: boolean, errors: string[]): string[] {
+  const fatal: string[] = [];
+  for (const { preflight, integrity, shard } of records) {
+    const where = shard && merged ? ` (shard ${shard.current}/${shard.total})` : '';
+    if (!preflight?.ok) fatal.push(`preflight${where}: ${preflight?.message ?? errors[0] ?? 'did not run'}`);
+    if (integrity?.lost.length) fatal.push(`pre-existing tags lost${where}: ${integrity.lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
+    if (integrity?.error) fatal.push(`pre-existing tags could not be checked${where}: ${integrity.error}`);
+  }
+  return fatal;
+}
+
+export interface AssembleInput {
+  tests: TestRecord[];
+  records: RunRecord[];
+  reqs: RequirementRecord[];
+  fatal: string[];
+  target: Record<string, unknown> | null;
+  transport: ConformanceReport['transport'];
+  run: ConformanceReport['run'];
+  allExchanges: Exchange[];
+}
+
+export function assembleReport({ tests, records, reqs, fatal, target, transport, run, allExchanges }: AssembleInput): ConformanceReport {
+  const verdict = verdictOf(reqs, fatal);
+  const count = (o: string) => reqs.filter((r) => r.outcome === o).length;
+  const integrity = sumIntegrity(records);
+  const left = integrity?.left ?? [];
+  const preflight = records[0]?.preflight;
+  return {
+    suite: suiteIdentity(),
+    spec: { path: 'spec/delete-image-tag.openapi.yaml', sha256: specSha256 },
+    target,
+    transport,
+    run,
+    verdict,
+    exitCode: exitCodeOf(verdict, left.length),
+    counts: { pass: count('pass'), fail: count('fail'), skipped: count('skipped'), error: count('error') },
+    fatal,
+    warnings: reqs.filter((r) => r.tier === 'advisory' && r.outcome === 'fail').map((r) => `${r.id} ${r.title}`),
+    requests: { total: allExchanges.length, retries: allExchanges.filter((e) => e.attempt > 1).length },
+    preflight: preflight
+      ? {
+          ok: records.every((r) => r.preflight?.ok === true),
+          message: records.map((r) => r.preflight?.message).filter(Boolean).join('; ') || null,
+          warnings: [...new Set(records.flatMap((r) => r.preflight?.warnings ?? []))],
+          freeSlots: preflight.freeSlots ?? null,
+          clockSkewMs: preflight.clockSkewMs ?? null,
+          serialWrites: records.some((r) => r.preflight?.serialWrites === true),
+        }
+      : null,
+    integrity,
+    cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null } : null,
+    observations: tests.flatMap((t) => t.observations.map((o) => ({ test: t.id, requirement: t.requirement, observation: o }))),
+    requirements: reqs,
+    tests: tests.map(reportedTest),
+  };
+}
+
+/** The exchanges a failure names (its findings' evidence); else the last request of the operation under test. */
+function reportedTest({ exchanges, ...t }: TestRecord): ReportedTest {
+  if (t.outcome === 'pass' || t.outcome === 'skipped') return { ...t, requests: exchanges.length, evidence: [] };
+  const named = new Set((t.findings ?? []).flatMap((f) => f.evidence));
+  const shown = exchanges.filter((e) => named.has(describeExchange(e)) || t.reason?.includes(describeExchange(e)));
+  const fallback = exchanges.filter((e) => e.role === 'under-test').slice(-1);
+  const line = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? `failed: ${e.error}`}`;
+  return { ...t, requests: exchanges.length, evidence: [...new Set((shown.length ? shown : fallback.length ? fallback : exchanges.slice(-1)).map(line))] };
+}
+
+function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {
+  const checked = records.filter((r) => r.integrity);
+  if (!checked.length) return null;
+  return {
+    checked: checked.reduce((n, r) => n + r.integrity!.checked, 0),
+    intact: checked.reduce((n, r) => n + r.integrity!.intact, 0),
+    lost: checked.flatMap((r) => r.integrity!.lost),
+    otherRuns: checked.reduce((n, r) => n + (r.integrity!.otherRuns ?? 0), 0),
+    left: checked.flatMap((r) => r.integrity!.left ?? []),
+    error: checked.map((r) => r.integrity!.error).filter(Boolean).join('; ') || null,
+  };
+}

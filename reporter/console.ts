@@ -1,0 +1,24 @@
+// The end of the console output: one line per requirement, the run's own problems, what it left behind, the verdict.
+import type { ConformanceReport } from './report-types.js';
+
+export function consoleSummary(r: ConformanceReport): string {
+  const out: string[] = [''];
+  for (const q of r.requirements) {
+    const mark = { pass: 'PASS', fail: 'FAIL', skipped: 'SKIP', error: 'ERR ' }[q.outcome];
+    out.push(`  ${mark}  ${q.id} [${q.tier}] ${q.title}${q.outcome !== 'pass' && q.reason ? ` — ${q.reason.split('\n')[0]}` : ''}`);
+  }
+  for (const f of r.fatal) out.push(`  harness: ${f}`);
+  if (r.integrity) {
+    const others = r.integrity.otherRuns ? ` (${r.integrity.otherRuns} key(s) of other recent runs of the suite not checked)` : '';
+    out.push(`  pre-existing tags intact: ${r.integrity.intact}/${r.integrity.checked}${others}`);
+  }
+  if (r.cleanup?.left.length) {
+    out.push(`  NOT LEFT AS FOUND: ${r.cleanup.left.length} tag(s) of this run are still on the target: ${r.cleanup.left.slice(0, 10).map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}${r.cleanup.left.length > 10 ? ', …' : ''}`);
+    out.push(`  remove them with: ${r.cleanup.sweep} (same IMS_* variables); exit code ${r.exitCode}`);
+  } else if (r.cleanup) out.push('  cleanup: no tag of this run is left on the target');
+  const count = r.counts;
+  out.push(
+    `verdict: ${r.verdict} — ${r.requirements.length} requirements: ${count.pass} pass, ${count.fail} fail, ${count.skipped} skipped, ${count.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests`,
+  );
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,18 @@
+// What a run-scope requirement is decided on: every exchange of the run and the preflight's records.
+import type { Exchange } from '../../harness/exchanges.js';
+import type { WriteProbeRecord } from '../../harness/write-probe.js';
+import type { RequirementOutcome, SkipKind } from '../outcomes.js';
+
+export interface RunFacts {
+  exchanges: Exchange[];
+  writeProbes: WriteProbeRecord[];
+}
+
+export interface RunDecision {
+  outcome: RequirementOutcome;
+  skipKind?: SkipKind;
+  reason?: string;
+  evidence: string[];
+}
+
+export const exchangeLine = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? e.error}`;

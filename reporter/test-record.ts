@@ -1,0 +1,40 @@
+// One Playwright test result as the suite's TestRecord: requirement and id from its metadata, outcome from its
+// status and typed annotations (reporter/outcomes.ts), the exchanges it attached.
+import type { TestCase, TestResult } from '@playwright/test/reporter';
+import type { Exchange } from '../harness/exchanges.js';
+import { ANNOTATION } from '../harness/outcome-protocol.js';
+import { redactText } from '../harness/redact.js';
+import { testOutcome, type TestRecord } from './outcomes.js';
+
+const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
+
+export function testRecord(test: TestCase, result: TestResult): TestRecord {
+  // The result's annotations hold the static ones (covers()) and those added while it ran (skips, findings, observations).
+  const annotations = result.annotations.some((a) => a.type === ANNOTATION.requirement) ? result.annotations : [...test.annotations, ...result.annotations];
+  const of = (type: string) => annotations.filter((a) => a.type === type).map((a) => a.description ?? '');
+  const exchanges: Exchange[] = [];
+  for (const a of result.attachments) {
+    if (a.name === 'exchanges.json' && a.body) exchanges.push(...(JSON.parse(a.body.toString('utf8')) as Exchange[]));
+  }
+  const requirement = of(ANNOTATION.requirement)[0] ?? 'none';
+  const decided = testOutcome({ status: result.status, annotations, errorCount: result.errors.length, requirement });
+  const skipReason = annotations.filter((a) => a.type === 'skip').at(-1)?.description;
+  const message = result.errors.map((e) => e.message ?? '').join('\n');
+  const harness = of(ANNOTATION.harnessError);
+  return {
+    id: of(ANNOTATION.testId)[0] ?? 'missing-id',
+    title: test.title,
+    file: test.location.file.replace(/^.*?\/tests\//, 'tests/'),
+    requirement,
+    ...decided,
+    reason:
+      decided.outcome === 'skipped' ? skipReason
+      : decided.outcome === 'pass' ? undefined
+      : redactText(stripAnsi(harness.length && decided.outcome === 'error' ? harness.join('\n') : message || (skipReason ?? `${result.status}`)).split('\n').slice(0, 12).join('\n')),
+    durationMs: result.duration,
+    retries: result.retry,
+    observations: of(ANNOTATION.observation),
+    notExercised: of(ANNOTATION.notExercised),
+    exchanges,
+  };
+}
