@@ -222,7 +222,7 @@ export class ApiClient {
         durationMs: Date.now() - startedAt,
         contract:
           req.op.underTest && req.contract !== false && status !== undefined && !routesAnywhere(req.url)
-            ? { documentedStatus: req.op.documentedStatuses.includes(status), errorBody: status >= 400 ? checkErrorBody(text ?? '') : undefined }
+            ? { documentedStatus: req.op.documentedStatuses.includes(status), errorBody: status >= 400 ? checkErrorBody(text ?? '', responseHeaders?.['content-type'] ?? '') : undefined }
             : undefined,
       });
       const retryable = error !== undefined ? /ECONNRESET|socket hang up|ECONNREFUSED/.test(error) : RETRYABLE_STATUS.has(status ?? 0);

@@ -32,6 +32,10 @@ export interface SuiteConfig {
   /** From HTTPS_PROXY/HTTP_PROXY and NO_PROXY; never for the embedded target. */
   proxy?: ProxySettings;
   resultsDir: string;
+  /** Playwright workers (IMS_WORKERS, default 4; 1 with serial writes). */
+  workers: number;
+  /** The embedded reference target's latency per response (IMS_REFERENCE_LATENCY_MS, benchmarks only). */
+  referenceLatencyMs?: number;
 }
 
 /** Exit code 2 material: the configuration cannot describe a usable run. */
@@ -53,12 +57,6 @@ export const KNOWN_VARIABLES = [
   // Set by the runner itself for its worker processes.
   'IMS_RUN_ID', 'IMS_REFERENCE_PORT', 'IMS_REFERENCE_LATENCY_MS', 'IMS_BROKER_URL', 'IMS_RUN_IAM_TOKEN_OWNER', 'IMS_RUN_IAM_TOKEN_FORBIDDEN',
   'IMS_PREFLIGHT_RUN_ID',
-] as const;
-
-/** Variables whose values are secrets: never printed, never written. */
-export const SECRET_VARIABLES = [
-  'IMS_AUTH_TOKEN', 'IMS_SECRET_KEY', 'IMS_IAM_PASSWORD', 'IMS_FORBIDDEN_AUTH_TOKEN', 'IMS_FORBIDDEN_SECRET_KEY',
-  'IMS_FORBIDDEN_IAM_PASSWORD', 'IMS_RUN_IAM_TOKEN_OWNER', 'IMS_RUN_IAM_TOKEN_FORBIDDEN',
 ] as const;
 
 type Env = Record<string, string | undefined>;
@@ -169,6 +167,9 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
     insecureTls: insecure === '1',
     proxy,
     resultsDir: env.IMS_RESULTS_DIR?.trim() || 'results',
+    // I/O bound: more workers than cores. Serial writes: one test at a time, and the client holds one request at a time.
+    workers: serial === '1' ? 1 : positiveInt(env, 'IMS_WORKERS', 4, problems)!,
+    referenceLatencyMs: positiveInt(env, 'IMS_REFERENCE_LATENCY_MS', undefined, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;

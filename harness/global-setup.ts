@@ -1,20 +1,16 @@
 // Runs once in the runner's main process: configuration, preflight, the snapshot of other people's tags,
 // and the broker; its teardown checks that every pre-existing tag is still there with its value.
 import { rmSync } from 'node:fs';
-import type { APIRequestContext } from '@playwright/test';
 import { loadConfig, ConfigError, type SuiteConfig } from './config.js';
 import { preflight, PreflightError, type PreflightResult } from './preflight.js';
 import { ExchangeLog } from './exchanges.js';
 import { startBroker } from './broker.js';
-import { ApiClient } from './client.js';
-import { RateLimiter } from './rate-limit.js';
-import { authHeadersFor } from './auth/credentials.js';
-import { fetchIamToken } from './auth/iam.js';
 import { registerConfigSecrets } from './secrets.js';
-import { redactText, registerSecret } from './redact.js';
+import { redactText } from './redact.js';
+import { openSession } from './session.js';
 import { GATE_RUN_VARIABLE, IAM_TOKEN_VARIABLES } from './preflight-gate.js';
 import { ledgerFile, markRunAlive, markRunEnded, outstanding, readLedger } from './ledger.js';
-import { caProblem, newRequestContext, transportWarnings } from './transport.js';
+import { caProblem, transportWarnings } from './transport.js';
 import { isRecentRunKey, runOfKey } from './run-id.js';
 import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
 
@@ -26,17 +22,6 @@ import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecor
 function stop(message: string): never {
   process.stderr.write(`ims-conformance: preflight failed: ${redactText(message)}\n`);
   process.exit(2);
-}
-
-function iamSource(config: SuiteConfig, who: 'owner' | 'forbidden', context: APIRequestContext, log: ExchangeLog): (() => Promise<string>) | undefined {
-  const creds = who === 'owner' ? config.owner : config.forbidden;
-  if (creds?.form !== 'iam') return undefined;
-  // The token `npm run conformance` got in its preflight gate: the same login, not a second one.
-  const given = process.env[IAM_TOKEN_VARIABLES[who]];
-  registerSecret(given);
-  let token: Promise<string> | undefined = given ? Promise.resolve(given) : undefined;
-  // Memoised: one login per persona per run; the broker hands this token to every worker.
-  return () => (token ??= fetchIamToken(creds, config.projectId, { context, timeoutMs: Math.min(config.timeoutMs, 3_000), log, persona: who }));
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -58,25 +43,22 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const log = new ExchangeLog();
   const fail: (message: string) => never = (message) => {
     writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: false, runId, message: redactText(message), warnings } satisfies PreflightRecord);
-    writeJson(`${config.resultsDir}/run/preflight-exchanges.json`, log.exchanges);
+    writeJson(runFile(config.resultsDir, 'preflight-exchanges.json'), log.exchanges);
     stop(message);
   };
   const ca = caProblem(config);
   if (ca) fail(ca);
 
-  const context = await newRequestContext(config);
-  const ownerIam = iamSource(config, 'owner', context, log);
-  const forbiddenIam = iamSource(config, 'forbidden', context, log);
-  const noIam = () => Promise.reject(new Error('not an IAM persona'));
-  const ownerAuth = authHeadersFor(config.owner, ownerIam ?? noIam);
-  const forbiddenAuth = config.forbidden ? authHeadersFor(config.forbidden, forbiddenIam ?? noIam) : undefined;
+  // The token `npm run conformance` got in its preflight gate: the same login, not a second one.
+  const givenTokens = { owner: process.env[IAM_TOKEN_VARIABLES.owner], forbidden: process.env[IAM_TOKEN_VARIABLES.forbidden] };
+  const session = await openSession(config, { log, givenTokens });
   let result: PreflightResult;
   if (gated?.ok && gated.snapshot && gated.freeSlots) {
     result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], writeProbe: gated.writeProbe, serialWrites: gated.serialWrites, warnings: gated.warnings };
   } else try {
-    result = await preflight(config, context, log, { owner: ownerAuth, forbidden: forbiddenAuth, ownerLogin: ownerIam, forbiddenLogin: forbiddenIam }, runId);
+    result = await preflight(session, runId);
   } catch (err) {
-    await context.dispose().catch(() => undefined);
+    await session.dispose();
     fail(err instanceof PreflightError || err instanceof Error ? err.message : String(err));
   }
   if (!gated?.ok && result.serialWrites && !config.serialWrites) {
@@ -85,17 +67,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   }
   const allWarnings = [...warnings, ...result.warnings];
   writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: true, runId, ...result, warnings: allWarnings } satisfies PreflightRecord);
-  if (!gated?.ok) writeJson(`${config.resultsDir}/run/preflight-exchanges.json`, log.exchanges);
+  if (!gated?.ok) writeJson(runFile(config.resultsDir, 'preflight-exchanges.json'), log.exchanges);
   for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
 
   markRunAlive(config.resultsDir, runId);
-  const broker = await startBroker({ slots: result.freeSlots, iamTokens: { owner: ownerIam, forbidden: forbiddenIam } });
+  // One login per persona per run: the broker hands the session's token to every worker.
+  const broker = await startBroker({ slots: result.freeSlots, iamTokens: session.logins });
   process.env.IMS_BROKER_URL = broker.url;
 
   return async () => {
     await broker.close();
     // Every tag that was there before the run must still be there, with its value.
-    const owner = new ApiClient(context, config, new ExchangeLog(), 'owner', ownerAuth, new RateLimiter(config.maxRps));
+    const owner = session.owner;
     const record: IntegrityRecord = { checked: 0, intact: 0, lost: [], otherRuns: 0, left: [] };
     try {
       const images = Object.entries(result.snapshot);
@@ -123,6 +106,6 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     }
     writeJson(runFile(config.resultsDir, 'integrity.json'), record);
     markRunEnded(config.resultsDir, runId);
-    await context.dispose();
+    await session.dispose();
   };
 }

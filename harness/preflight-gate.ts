@@ -3,14 +3,11 @@
 // runs the preflight again right before the tests (the snapshot must be fresh); the IAM tokens fetched here are
 // handed to it through the environment, so each persona still logs in once per run.
 import type { SuiteConfig } from './config.js';
-import { ExchangeLog } from './exchanges.js';
-import { authHeadersFor } from './auth/credentials.js';
-import { fetchIamToken } from './auth/iam.js';
 import { preflight, type PreflightResult } from './preflight.js';
 import type { Exchange } from './exchanges.js';
-import { registerConfigSecrets } from './secrets.js';
+import { openSession } from './session.js';
 import { redactText } from './redact.js';
-import { caProblem, newRequestContext } from './transport.js';
+import { caProblem } from './transport.js';
 
 /** Runner-set variables that carry the run's IAM tokens from the gate to the global setup. */
 export const IAM_TOKEN_VARIABLES = { owner: 'IMS_RUN_IAM_TOKEN_OWNER', forbidden: 'IMS_RUN_IAM_TOKEN_FORBIDDEN' } as const;
@@ -25,32 +22,17 @@ export type GateResult =
 export async function preflightGate(config: SuiteConfig, runId: string): Promise<GateResult> {
   // The embedded target starts with Playwright; a private CA is trusted only in processes started with it.
   if (config.embedded || caProblem(config)) return { ok: true, env: {}, exchanges: [] };
-  registerConfigSecrets(config);
-  const context = await newRequestContext(config);
-  const log = new ExchangeLog();
-  const tokens: Partial<Record<'owner' | 'forbidden', Promise<string>>> = {};
-  const login = (who: 'owner' | 'forbidden') => {
-    const creds = who === 'owner' ? config.owner : config.forbidden;
-    if (creds?.form !== 'iam') return undefined;
-    return () => (tokens[who] ??= fetchIamToken(creds, config.projectId, { context, timeoutMs: Math.min(config.timeoutMs, 3_000), log, persona: who }));
-  };
-  const none = () => Promise.reject(new Error('not an IAM persona'));
-  const [ownerLogin, forbiddenLogin] = [login('owner'), login('forbidden')];
+  const session = await openSession(config);
   try {
-    const result = await preflight(config, context, log, {
-      owner: authHeadersFor(config.owner, ownerLogin ?? none),
-      forbidden: config.forbidden ? authHeadersFor(config.forbidden, forbiddenLogin ?? none) : undefined,
-      ownerLogin,
-      forbiddenLogin,
-    }, runId);
+    const result = await preflight(session, runId);
     const env: Record<string, string> = {};
-    for (const who of ['owner', 'forbidden'] as const) if (tokens[who]) env[IAM_TOKEN_VARIABLES[who]] = await tokens[who]!;
+    for (const who of ['owner', 'forbidden'] as const) if (session.logins[who]) env[IAM_TOKEN_VARIABLES[who]] = await session.logins[who]!();
     // A target that loses overlapping writes is tested one write at a time: one worker, one request at a time.
     if (result.serialWrites) env.IMS_SERIAL_WRITES = '1';
-    return { ok: true, env, result, exchanges: log.exchanges };
+    return { ok: true, env, result, exchanges: session.log.exchanges };
   } catch (err) {
     return { ok: false, message: `preflight failed: ${redactText((err instanceof Error ? err.message : String(err)).split('\n')[0]!)}` };
   } finally {
-    await context.dispose();
+    await session.dispose();
   }
 }

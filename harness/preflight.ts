@@ -1,10 +1,8 @@
 // Preflight: before any test, prove the target is usable. Each failure is one line naming the variable or the
 // problem; the whole check is bounded so an unreachable endpoint answers within seconds.
-import type { APIRequestContext } from '@playwright/test';
 import type { SuiteConfig } from './config.js';
 import { ApiClient } from './client.js';
-import type { ExchangeLog } from './exchanges.js';
-import type { AuthHeaders } from './auth/credentials.js';
+import type { Session } from './session.js';
 import { RateLimiter } from './rate-limit.js';
 import { HarnessError } from './errors.js';
 import { IamLoginError } from './auth/iam.js';
@@ -28,15 +26,6 @@ export interface PreflightResult {
   /** The probe found lost writes and the run goes one write at a time (unless IMS_SERIAL_WRITES=0). */
   serialWrites?: boolean;
   warnings: string[];
-}
-
-export interface PreflightAuth {
-  owner: AuthHeaders;
-  /** The forbidden persona's headers, when one is configured. */
-  forbidden?: AuthHeaders;
-  /** IAM logins (once per run: the broker hands the same token to the workers). */
-  ownerLogin?: () => Promise<string>;
-  forbiddenLogin?: () => Promise<string>;
 }
 
 /** Runs older than this count as dead for the leftover report (and the sweep's default). */
@@ -63,13 +52,14 @@ async function login(config: SuiteConfig, who: 'owner' | 'forbidden', fetchToken
   }
 }
 
-export async function preflight(config: SuiteConfig, request: APIRequestContext, log: ExchangeLog, auth: PreflightAuth, runId?: string): Promise<PreflightResult> {
+export async function preflight(session: Session, runId?: string): Promise<PreflightResult> {
+  const { config, context: request, log, auth, logins } = session;
   const warnings: string[] = [];
   // A short per-request budget keeps the whole preflight inside 10 s whatever IMS_TIMEOUT_MS says.
   const quick: SuiteConfig = { ...config, timeoutMs: Math.min(config.timeoutMs, 3_000) };
   const limiter = new RateLimiter(config.maxRps);
   const owner = new ApiClient(request, quick, log, 'owner', auth.owner, limiter);
-  if (auth.ownerLogin) await login(config, 'owner', auth.ownerLogin);
+  if (logins.owner) await login(config, 'owner', logins.owner);
 
   let tags: Map<string, string | null> | undefined;
   let listError: unknown;
@@ -108,7 +98,7 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
   const snapshot: PreflightResult['snapshot'] = { [config.imageId]: Object.fromEntries(tags) };
   const freeSlots: Record<string, number> = { [config.imageId]: config.tagQuota - tags.size };
   // The other image and the forbidden persona are independent checks: asked together, one round trip.
-  const forbiddenCheck = auth.forbidden ? checkForbidden(config, owner, auth, log) : undefined;
+  const forbiddenCheck = auth.forbidden ? checkForbidden(session, owner) : undefined;
   forbiddenCheck?.catch(() => undefined); // judged below, after the other image
   if (config.otherImageId) {
     try {
@@ -161,8 +151,8 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
 }
 
 /** The forbidden persona's credentials must be valid: a 401 would turn every 403 test into a false failure. */
-async function checkForbidden(config: SuiteConfig, owner: ApiClient, auth: PreflightAuth, log: ExchangeLog): Promise<void> {
-  if (auth.forbiddenLogin) await login(config, 'forbidden', auth.forbiddenLogin);
+async function checkForbidden({ config, auth, logins, log }: Session, owner: ApiClient): Promise<void> {
+  if (logins.forbidden) await login(config, 'forbidden', logins.forbidden);
   const forbidden = owner.as('forbidden', auth.forbidden!);
   await forbidden.listTags({}, 'preflight').catch(() => undefined); // a 403 on the list is fine
   const last = log.exchanges.filter((e) => e.persona === 'forbidden').at(-1);

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import type { Leftover } from './leftovers.js';
 import type { WriteProbeRecord } from './write-probe.js';
 
-export const runFile = (resultsDir: string, name: 'preflight.json' | 'integrity.json') => join(resultsDir, 'run', name);
+export const runFile = (resultsDir: string, name: 'preflight.json' | 'integrity.json' | 'preflight-exchanges.json') => join(resultsDir, 'run', name);
 
 export function writeJson(file: string, value: unknown): void {
   mkdirSync(dirname(file), { recursive: true });

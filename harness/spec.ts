@@ -119,8 +119,16 @@ function check(validate: ValidateFunction, value: unknown): SchemaCheck {
   return { valid, errors: valid ? [] : (validate.errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message ?? ''}`.trim()) };
 }
 
-/** Validates an error response body (raw text) against the spec's ErrorBody schema. */
-export function checkErrorBody(text: string): SchemaCheck {
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
+/** Validates an error response (its Content-Type and raw body text) against the spec: a JSON media type, a body of the ErrorBody schema. */
+export function checkErrorBody(text: string, contentType?: string): SchemaCheck {
+  const body = checkErrorBodyText(text);
+  if (contentType === undefined || JSON_MEDIA_TYPE.test(contentType)) return body;
+  return { valid: false, errors: [`Content-Type is ${JSON.stringify(contentType)}, not a JSON media type`, ...body.errors] };
+}
+
+function checkErrorBodyText(text: string): SchemaCheck {
   let value: unknown;
   try {
     value = JSON.parse(text);

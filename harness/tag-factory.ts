@@ -23,6 +23,9 @@ export interface CreateResult {
   listed: string | null;
 }
 
+/** A cleanup delete is done when the tag is gone: deleted now (204) or already (404). */
+export const isCleanedUp = (e: Exchange): boolean => e.status === 204 || e.status === 404;
+
 let counter = 0; // per worker process; the worker index makes it unique in the run
 
 export class TagFactory {
@@ -91,7 +94,7 @@ export class TagFactory {
     const t = this.live.find((x) => x.key === key && x.image === image);
     if (!t) return undefined;
     const e = await this.client.cleanupDelete(key, { image, raw: t.raw });
-    if (e.status === 204 || e.status === 404) this.deleted(key, image);
+    if (isCleanedUp(e)) this.deleted(key, image);
     else throw new HarnessError(`cleanup of ${JSON.stringify(key)} answered ${e.status ?? e.error}`);
     return e;
   }
@@ -103,7 +106,7 @@ export class TagFactory {
       this.live.splice(0).map(async (t) => {
         const e = await this.client.cleanupDelete(t.key, { image: t.image, raw: t.raw }).catch((err: unknown) => err);
         if (e instanceof Error) problems.push(`cleanup of ${JSON.stringify(t.key)}: ${e.message}`);
-        else if ((e as Exchange).status !== 204 && (e as Exchange).status !== 404) problems.push(`cleanup of ${JSON.stringify(t.key)} answered ${(e as Exchange).status}`);
+        else if (!isCleanedUp(e as Exchange)) problems.push(`cleanup of ${JSON.stringify(t.key)} answered ${(e as Exchange).status}`);
         else this.gone(t.image, t.key);
       }),
     );

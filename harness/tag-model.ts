@@ -56,6 +56,9 @@ export interface CheckResult {
   inFlight: number;
 }
 
+/** The strictest published add rule: keys no target stores under another name. */
+const PLAIN_KEY = /^[A-Za-z0-9_\-.:+@]{1,128}$/;
+
 const show = (v: string | null | undefined) => (v === undefined ? 'missing' : v === null ? 'present' : `present with value ${JSON.stringify(v)}`);
 
 export class ImageModel {
@@ -100,7 +103,8 @@ export class ImageModel {
       if (exchange) k.since.push(exchange);
       if (effect.kind === 'present') {
         if (k.present !== true) {
-          k.seen = false;
+          // Only a key with unusual characters can come back under another name: a plain one is expected as sent.
+          k.seen = PLAIN_KEY.test(key);
           k.unlisted = false;
         }
         k.present = true;

@@ -14,6 +14,6 @@ export function sendError(res: ServerResponse, status: number, code: string, mes
   else if (status === 401) body = { error_code: 'APIG.0301', error_msg: `Incorrect IAM authentication information: ${message}`, request_id: randomUUID().replace(/-/g, '') };
   else body = { error: { code, message } };
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text) });
+  res.writeHead(status, { 'Content-Type': has('error-text-plain') ? 'text/plain; charset=utf-8' : 'application/json', 'Content-Length': Buffer.byteLength(text) });
   res.end(text);
 }

@@ -17,24 +17,43 @@ export function decodeOnce(segment: string): string {
   }
 }
 
+/** Thrown by the malformed-escape-500 mutant's strict decoder: the server answers 500. */
+export class DecodeError extends Error {}
+
 export function keyFromSegment(segment: string, has: (m: MutantName) => boolean): string {
   if (has('no-decode')) return segment;
+  if (has('malformed-escape-500')) {
+    try {
+      return decodeURIComponent(segment);
+    } catch {
+      throw new DecodeError(`cannot decode ${segment}`);
+    }
+  }
+  if (has('c-string-key')) return decodeOnce(segment).split('\0')[0]!;
   if (has('double-decode')) return decodeOnce(decodeOnce(segment));
   if (has('plus-as-space')) return decodeOnce(segment.replace(/\+/g, ' '));
   return decodeOnce(segment);
 }
 
-/** The stored keys a delete of `key` removes. */
+/** What a case-, accent-, width- and trailing-space-insensitive collation compares (utf8mb4_0900_ai_ci with PAD SPACE). */
+const collationWeight = (k: string) => k.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/ +$/, '');
+
+/** The stored keys a delete of `key` removes (in insertion order, as rows come back from a table). */
 export function matchingKeys(stored: Iterable<string>, key: string, has: (m: MutantName) => boolean): string[] {
   const norm = (k: string) => {
     let out = k;
     if (has('case-insensitive')) out = out.toLowerCase();
     if (has('trim-keys')) out = out.trim();
     if (has('nfc-normalise')) out = out.normalize('NFC');
+    if (has('nfkc-fold')) out = out.normalize('NFKC');
+    if (has('collation-first-match')) out = collationWeight(out);
+    if (has('truncate-255')) out = out.slice(0, 255);
     return out;
   };
   const wanted = norm(key);
   const all = [...stored];
   if (has('delete-all-tags') && all.includes(key)) return all;
-  return all.filter((k) => norm(k) === wanted || (has('prefix-delete') && k.startsWith(key)));
+  const matches = all.filter((k) => norm(k) === wanted || (has('prefix-delete') && k.startsWith(key)));
+  // DELETE ... LIMIT 1: the first row that compares equal goes, whichever it is.
+  return has('collation-first-match') || has('truncate-255') ? matches.slice(0, 1) : matches;
 }

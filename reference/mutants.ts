@@ -33,6 +33,18 @@ export const MUTANTS = {
   'unknown-image-204': 'a delete on an unknown image answers 204',
   'percent-key-500': 'keys containing % get 500',
   'dot-segments-normalised': 'dot-segments in the path are resolved before routing',
+  'collation-first-match': 'delete removes the first row matching under a case-, accent-, width- and trailing-space-insensitive collation (DELETE ... LIMIT 1)',
+  'c-string-key': 'the key is cut at its first NUL before the lookup (a C string)',
+  'nfkc-fold': 'keys are compared after Unicode compatibility folding (NFKC: fullwidth forms, ligatures, superscripts)',
+  'truncate-255': 'keys are compared on their first 255 characters (an index prefix), the first match deleted',
+  'delete-noop-non-ascii': 'answers 204 but removes nothing for keys with non-ASCII characters (another store answers)',
+  'deleted-key-tombstone': 'remembers a deleted key for every image: deleting it on another image then answers 404',
+  'empty-key-deletes-all': 'a DELETE of .../tags/ or .../tags removes every tag of the image',
+  'any-method-deletes': "every method on a tag's URI is routed to the delete handler",
+  'malformed-escape-500': 'a malformed percent-escape in the key makes the decoder throw: 500',
+  'error-text-plain': 'error bodies are JSON but declared as text/plain',
+  'delete-204-noop': 'answers 204 to every delete of an existing key but removes nothing',
+  'lost-writes': "reads the image's whole tag set, changes it and writes it back: overlapping writes are lost (like OpenStack Glance)",
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;

@@ -48,6 +48,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   const personas = new Personas(seed);
   const ghosts = new Map<Map<string, string>, Map<string, string>>(); // list-keeps-deleted: tags that still show
   const deletedOnce = new Set<string>(); // idempotent-second-delete: keys deleted before, per image
+  const tombstones = new Set<string>(); // deleted-key-tombstone: keys deleted before, on any image
 
   const fail = (res: ServerResponse, status: number, code: string, message: string) => sendError(res, status, code, message, has);
 
@@ -75,11 +76,16 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (has('percent-key-500') && key.includes('%')) return fail(res, 500, 'IMG.0500', 'internal error');
     const matches = matchingKeys(tags.keys(), key, has);
     const onceKey = `${imageId}\n${key}`;
+    if (has('deleted-key-tombstone') && tombstones.has(key)) return fail(res, 404, 'IMG.0404', 'tag not found');
     if (matches.length === 0) {
       if (has('missing-key-204') || (has('idempotent-second-delete') && deletedOnce.has(onceKey))) return noContent(res);
       return fail(res, 404, 'IMG.0404', 'tag not found');
     }
     if (has('non-atomic-delete')) await sleep(25); // the check above and the delete below are not one step
+    if (has('delete-204-noop') || (has('delete-noop-non-ascii') && /[^\x00-\x7f]/.test(key))) return noContent(res);
+    if (has('lost-writes')) return readModifyWrite(tags, (set) => {
+      for (const k of matches) set.delete(k);
+    }).then(() => noContent(res));
     for (const k of matches) {
       if (has('list-keeps-deleted')) {
         if (!ghosts.has(tags)) ghosts.set(tags, new Map());
@@ -89,15 +95,32 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     }
     if (has('delete-on-every-image')) for (const other of store.imagesOf(projectId)) other.delete(key);
     deletedOnce.add(onceKey);
+    tombstones.add(key);
     noContent(res);
   }
 
-  function addTag(res: ServerResponse, tags: Map<string, string>, key: string, value: string): void {
+  /** lost-writes: the whole tag set is read, changed and written back after a pause, as one row (OpenStack Glance). */
+  async function readModifyWrite(tags: Map<string, string>, change: (set: Map<string, string>) => void): Promise<void> {
+    const copy = new Map(tags);
+    await sleep(5);
+    change(copy);
+    tags.clear();
+    for (const [k, v] of copy) tags.set(k, v);
+  }
+
+  /** empty-key-deletes-all: a router that reads an empty key as "all tags". */
+  function deleteAll(res: ServerResponse, tags: Map<string, string>): void {
+    tags.clear();
+    noContent(res);
+  }
+
+  async function addTag(res: ServerResponse, tags: Map<string, string>, key: string, value: string): Promise<void> {
     if (options.addKeyRule === 'strict' && !STRICT_ADD_KEY.test(key)) return fail(res, 400, 'IMG.0002', 'tag key is invalid');
     if (options.tagQuota !== undefined && !tags.has(key) && tags.size >= options.tagQuota) {
       return fail(res, 400, 'IMG.0003', `the image already has ${options.tagQuota} tags`);
     }
-    tags.set(key, value);
+    if (has('lost-writes')) await readModifyWrite(tags, (set) => set.set(key, value));
+    else tags.set(key, value);
     res.writeHead(204);
     res.end();
   }
@@ -196,7 +219,8 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       if (typeof tag?.key !== 'string' || typeof tag.value !== 'string') return fail(res, 400, 'IMG.0002', 'body must be {"tag":{"key","value"}}');
       return addTag(res, tags, tag.key, tag.value);
     }
-    if (segs.length === 6 && method === 'DELETE') return deleteTag(res, tags, imageId, segs[5]!, projectId, preDeleted);
+    if (has('empty-key-deletes-all') && method === 'DELETE' && (segs.length === 5 || segs[5] === '')) return deleteAll(res, tags);
+    if (segs.length === 6 && (method === 'DELETE' || has('any-method-deletes'))) return deleteTag(res, tags, imageId, segs[5]!, projectId, preDeleted);
     return fail(res, 405, 'IMG.0405', 'method not allowed');
   }
 
@@ -209,12 +233,13 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       return fail(res, options.unknownImageStatus ?? 404, 'IMG.0404', 'the image does not exist');
     }
     if (segs.length === 3 && method === 'GET') return sendJson(res, 200, { id: imageId, name: 'reference image', tags: listed(tags).map(([k]) => k) });
+    if (has('empty-key-deletes-all') && method === 'DELETE' && segs[3] === 'tags' && (segs.length === 4 || segs[4] === '')) return deleteAll(res, tags);
     if (segs[3] !== 'tags' || segs.length !== 5) return fail(res, 404, 'IMG.0400', 'no such route');
     if (!persona.canWrite && !(has('forbidden-may-delete') && method === 'DELETE')) {
       return fail(res, has('forbidden-401') ? 401 : 403, 'IMG.0403', 'no permission on this image');
     }
     if (method === 'PUT') return addTag(res, tags, keyFromSegment(segs[4]!, () => false), '');
-    if (method === 'DELETE') return deleteTag(res, tags, imageId, segs[4]!, persona.projectId, preDeleted);
+    if (method === 'DELETE' || has('any-method-deletes')) return deleteTag(res, tags, imageId, segs[4]!, persona.projectId, preDeleted);
     return fail(res, 405, 'IMG.0405', 'method not allowed');
   }
 

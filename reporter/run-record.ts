@@ -32,7 +32,7 @@ export function readOwnRunRecord(resultsDir: string, target: RunRecord['target']
     target,
     preflight: preflight ? shown : null,
     integrity: readJson<IntegrityRecord>(runFile(resultsDir, 'integrity.json')) ?? null,
-    preflightExchanges: readJson<Exchange[]>(join(resultsDir, 'run', 'preflight-exchanges.json')) ?? [],
+    preflightExchanges: readJson<Exchange[]>(runFile(resultsDir, 'preflight-exchanges.json')) ?? [],
   };
 }
 

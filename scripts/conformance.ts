@@ -87,7 +87,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   if (gate.result) {
     // The gate's preflight is this run's: the global setup takes its record instead of asking the target again.
     writeJson(runFile(absResults, 'preflight.json'), { ok: true, runId, ...gate.result } satisfies PreflightRecord);
-    writeJson(join(absResults, 'run', 'preflight-exchanges.json'), gate.exchanges);
+    writeJson(runFile(absResults, 'preflight-exchanges.json'), gate.exchanges);
     env = { ...env, [GATE_RUN_VARIABLE]: runId };
   }
   if (opts.logFile) mkdirSync(dirname(opts.logFile), { recursive: true });

@@ -4,6 +4,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { requirements } from '../harness/spec.js';
 import { EXPECTED_KILLS } from './selftest/expected-kills.js';
+import { isMutantName } from '../reference/mutants.js';
 
 const README = 'README.md';
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
@@ -17,8 +18,9 @@ function mutantTable(): string {
   const listed = execFileSync(process.execPath, ['--import', 'tsx', 'reference/main.ts', '--list-mutants'], { encoding: 'utf8' }).trim().split('\n');
   const rows = listed.map((line) => {
     const [name = '', what = ''] = line.split('\t');
-    const k = EXPECTED_KILLS[name];
-    return `| \`${name}\` | ${cell(what)} | ${k?.requirements.join(', ') ?? '—'}${k?.advisory ? ' (advisory: verdict stays CONFORMANT)' : ''} |`;
+    const k = isMutantName(name) ? EXPECTED_KILLS[name] : undefined;
+    const notes = [k?.advisory ? 'advisory: verdict stays CONFORMANT' : '', k?.exact ? 'and nothing else' : '', k?.leavesTags ? 'tags left named, exit 3' : ''].filter(Boolean);
+    return `| \`${name}\` | ${cell(what)} | ${k?.requirements.join(', ') ?? '—'}${notes.length ? ` (${notes.join('; ')})` : ''} |`;
   });
   return ['| mutant | the fault | must be caught as |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -8,7 +8,9 @@ import { execFileSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { runConformance } from './conformance.js';
 import { startReferenceTargets, suiteEnv } from './lib/reference-process.js';
-import { EXPECTED_KILLS } from './selftest/expected-kills.js';
+import { EXPECTED_KILLS, type ExpectedKill } from './selftest/expected-kills.js';
+import { isMutantName } from '../reference/mutants.js';
+import { EXIT_LEFT_TAGS } from '../reporter/outcomes.js';
 import { requirements } from '../harness/spec.js';
 import { readJson } from '../harness/run-files.js';
 
@@ -44,10 +46,10 @@ const listed = execFileSync(process.execPath, ['--import', 'tsx', 'reference/mai
   .map((l) => l.split('\t') as [string, string]);
 const describeMutant = new Map(listed);
 const problems: string[] = [];
-for (const [name] of listed) if (!EXPECTED_KILLS[name]) problems.push(`mutant ${name} has no expected kills in scripts/selftest/expected-kills.ts`);
-for (const name of Object.keys(EXPECTED_KILLS)) if (!describeMutant.has(name)) problems.push(`expected-kills names ${name}, which the reference target does not have`);
+const oracle = (name: string): ExpectedKill | undefined => (isMutantName(name) ? EXPECTED_KILLS[name] : undefined);
+for (const [name] of listed) if (!oracle(name)) problems.push(`mutant ${name} has no expected kills in scripts/selftest/expected-kills.ts`);
 for (const r of requirements) {
-  if (!Object.values(EXPECTED_KILLS).some((k) => k.requirements.includes(r.id))) problems.push(`requirement ${r.id} is not the expected kill of any mutant`);
+  if (!Object.values<ExpectedKill>(EXPECTED_KILLS).some((k) => k.requirements.includes(r.id))) problems.push(`requirement ${r.id} is not the expected kill of any mutant`);
 }
 const selected = values.mutant?.length ? listed.filter(([n]) => values.mutant!.includes(n)) : listed;
 
@@ -94,14 +96,17 @@ try {
     },
     ...mutants.targets.map((t) => async () => {
       const name = t.mutants[0]!;
-      const oracle = EXPECTED_KILLS[name] ?? { requirements: [] };
+      const expected = oracle(name) ?? { requirements: [] };
       const { report, exitCode, message } = await judge(name, t.env);
       const failed = failedOf(report);
-      const caught = oracle.requirements.length > 0 && oracle.requirements.every((id) => failed.includes(id));
-      // An advisory mutant must be reported and must not cost the target its conformance; a required one must fail the run.
-      const killed = caught && (oracle.advisory ? exitCode === 0 : exitCode === 1);
-      rows.push({ target: name, breaks: describeMutant.get(name) ?? '', expected: oracle.requirements, failed, failedTests: failedTestsOf(report), verdict: report?.verdict ?? 'none', exitCode,
-        result: killed ? 'killed' : 'survived', note: message });
+      const caught = expected.requirements.length > 0 && expected.requirements.every((id) => failed.includes(id)) && (!expected.exact || failed.length === expected.requirements.length);
+      // An advisory mutant must be reported and must not cost the target its conformance; a required one must fail
+      // the run; one that keeps the suite from removing its tags must name them and exit 3 (the target not left as found).
+      const exit = expected.leavesTags ? EXIT_LEFT_TAGS : expected.advisory ? 0 : 1;
+      const verdictOk = expected.advisory ? report?.verdict === 'CONFORMANT' : report?.verdict === 'NON-CONFORMANT';
+      const killed = caught && exitCode === exit && verdictOk;
+      rows.push({ target: name, breaks: describeMutant.get(name) ?? '', expected: expected.requirements, failed, failedTests: failedTestsOf(report), verdict: report?.verdict ?? 'none', exitCode,
+        result: killed ? 'killed' : 'survived', note: message ?? (killed ? undefined : `expected exit ${exit}${expected.exact ? ', exactly these failures' : ''}`) });
     }),
   ];
   await pool(jobs, Number(values.concurrency), (job) => job());
@@ -124,7 +129,7 @@ const lines = [
 for (const r of rows.filter((x) => x.result === 'survived' || x.result === 'false failure')) {
   lines.push(`\n${r.result.toUpperCase()}: ${r.target} — ${r.breaks}; failed tests: ${r.failedTests.join(' | ') || 'none'}; see ${join(OUT, r.target.split(' ')[0]!, 'output.log')}`);
 }
-const guards = requirements.map((req) => `${req.id}: ${Object.entries(EXPECTED_KILLS).filter(([, k]) => k.requirements.includes(req.id)).map(([n]) => n).join(', ')}`);
+const guards = requirements.map((req) => `${req.id}: ${Object.entries<ExpectedKill>(EXPECTED_KILLS).filter(([, k]) => k.requirements.includes(req.id)).map(([n]) => n).join(', ')}`);
 writeFileSync(join(OUT, 'score.json'), `${JSON.stringify({ seconds: Number(seconds), killed, mutants: mutantRows.length, falseFailures: falseFailures.length, problems, rows, guards }, null, 2)}\n`);
 process.stdout.write(`${lines.join('\n')}\n`);
 for (const p of problems) process.stdout.write(`problem: ${p}\n`);

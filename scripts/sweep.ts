@@ -9,17 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
 import { ConfigError, loadConfig, type SuiteConfig } from '../harness/config.js';
-import { ApiClient } from '../harness/client.js';
-import { ExchangeLog } from '../harness/exchanges.js';
-import { RateLimiter } from '../harness/rate-limit.js';
-import { authHeadersFor } from '../harness/auth/credentials.js';
-import { fetchIamToken } from '../harness/auth/iam.js';
+import { openSession } from '../harness/session.js';
+import { isCleanedUp } from '../harness/tag-factory.js';
 import { registerConfigSecrets } from '../harness/secrets.js';
 import { redactText } from '../harness/redact.js';
 import { appendLedger, isRunAlive, ledgerFile, readAllLedgers } from '../harness/ledger.js';
 import { planSweep, type Leftover } from '../harness/leftovers.js';
 import { LEFTOVER_TTL_MS } from '../harness/preflight.js';
-import { caProblem, newRequestContext, transportEnv } from '../harness/transport.js';
+import { caProblem, transportEnv } from '../harness/transport.js';
 import { writeJson } from '../harness/run-files.js';
 
 const USAGE = `usage: npm run sweep -- [--apply] [--ttl-hours N]
@@ -33,13 +30,9 @@ function fail(message: string): never {
 }
 
 export async function sweep(config: SuiteConfig, opts: { apply: boolean; ttlMs: number; now?: number }): Promise<{ plan: Leftover[]; failed: { leftover: Leftover; problem: string }[] }> {
-  const context = await newRequestContext(config);
-  const log = new ExchangeLog();
+  const session = await openSession(config);
+  const { owner, log } = session;
   try {
-    let token: Promise<string> | undefined;
-    const iam = config.owner?.form === 'iam' ? config.owner : undefined;
-    const auth = authHeadersFor(config.owner, () => (token ??= iam ? fetchIamToken(iam, config.projectId, { context, timeoutMs: config.timeoutMs, log, persona: 'owner' }) : Promise.reject(new Error('not IAM'))));
-    const owner = new ApiClient(context, config, log, 'owner', auth, new RateLimiter(config.maxRps));
     const ledger = readAllLedgers(config.resultsDir);
     const images = [...new Set([config.imageId, ...(config.otherImageId ? [config.otherImageId] : []), ...ledger.map((e) => e.image)])];
     const listings: Record<string, Map<string, string | null>> = {};
@@ -57,7 +50,7 @@ export async function sweep(config: SuiteConfig, opts: { apply: boolean; ttlMs: 
       for (const l of plan.filter((p) => p.action === 'delete')) {
         try {
           const e = await owner.cleanupDelete(l.key, { image: l.image, raw: l.raw });
-          if (e.status !== 204 && e.status !== 404) failed.push({ leftover: l, problem: `answered ${e.status ?? e.error}` });
+          if (!isCleanedUp(e)) failed.push({ leftover: l, problem: `answered ${e.status ?? e.error}` });
           else if (existsSync(ledgerFile(config.resultsDir, l.runId))) appendLedger(config.resultsDir, { runId: l.runId, image: l.image, key: l.key, op: 'gone', at: new Date().toISOString() });
         } catch (err) {
           failed.push({ leftover: l, problem: err instanceof Error ? err.message : String(err) });
@@ -67,7 +60,7 @@ export async function sweep(config: SuiteConfig, opts: { apply: boolean; ttlMs: 
     writeJson(`${config.resultsDir}/sweep/${new Date().toISOString().replace(/[:.]/g, '-')}.json`, { apply: opts.apply, plan, failed, exchanges: log.exchanges });
     return { plan, failed };
   } finally {
-    await context.dispose();
+    await session.dispose();
   }
 }
 

@@ -1,19 +1,25 @@
 // The self-test's oracle: for each mutant of the reference target, the requirements it must be caught breaking.
-// `advisory: true` mutants break only advisory requirements: the run must report them and stay CONFORMANT.
+// Keyed by the reference target's mutant names, so the compiler rejects a mutant without an entry (or a misspelt one).
+import type { MutantName } from '../../reference/mutants.js';
 
 export interface ExpectedKill {
   requirements: string[];
-  advisory?: boolean;
+  /** Breaks only advisory requirements: the run must report it and stay CONFORMANT. */
+  advisory?: true;
+  /** The failed requirements must be exactly these: proves the fault does not pollute other verdicts. */
+  exact?: true;
+  /** The fault keeps the suite from removing its own tags: the run must name them and exit 3. */
+  leavesTags?: true;
 }
 
-export const EXPECTED_KILLS: Record<string, ExpectedKill> = {
+export const EXPECTED_KILLS: Record<MutantName, ExpectedKill> = {
   'delete-200-json': { requirements: ['DT-01', 'DT-11'] },
   'delete-204-with-body': { requirements: ['DT-02'] },
   'delete-204-content-length': { requirements: ['DT-12'], advisory: true },
   'idempotent-second-delete': { requirements: ['DT-05'] },
   'missing-key-204': { requirements: ['DT-05'] },
-  'reject-non-ascii-400': { requirements: ['DT-07'] },
-  'reject-long-key-400': { requirements: ['DT-07'] },
+  'reject-non-ascii-400': { requirements: ['DT-07'], leavesTags: true },
+  'reject-long-key-400': { requirements: ['DT-07'], leavesTags: true },
   'no-auth': { requirements: ['DT-08'] },
   'any-token': { requirements: ['DT-08'] },
   'missing-token-403': { requirements: ['DT-08'] },
@@ -22,8 +28,8 @@ export const EXPECTED_KILLS: Record<string, ExpectedKill> = {
   'cross-project-delete': { requirements: ['DT-09'] },
   'cross-project-404': { requirements: ['DT-15'], advisory: true },
   'auth-after-delete': { requirements: ['DT-08', 'DT-09'] },
-  'double-decode': { requirements: ['DT-04', 'DT-07'] },
-  'no-decode': { requirements: ['DT-07'] },
+  'double-decode': { requirements: ['DT-04', 'DT-07'], leavesTags: true },
+  'no-decode': { requirements: ['DT-07'], leavesTags: true },
   'plus-as-space': { requirements: ['DT-04'] },
   'case-insensitive': { requirements: ['DT-04'] },
   'trim-keys': { requirements: ['DT-04'] },
@@ -31,11 +37,23 @@ export const EXPECTED_KILLS: Record<string, ExpectedKill> = {
   'prefix-delete': { requirements: ['DT-04'] },
   'delete-all-tags': { requirements: ['DT-04'] },
   'delete-on-every-image': { requirements: ['DT-04'] },
-  'list-keeps-deleted': { requirements: ['DT-03'] },
+  'list-keeps-deleted': { requirements: ['DT-03'], leavesTags: true },
   'non-atomic-delete': { requirements: ['DT-06'] },
   'html-errors': { requirements: ['DT-11'] },
   'wrong-error-shape': { requirements: ['DT-11'] },
   'unknown-image-204': { requirements: ['DT-10'] },
-  'percent-key-500': { requirements: ['DT-07', 'DT-14'] },
-  'dot-segments-normalised': { requirements: ['DT-13'], advisory: true },
+  'percent-key-500': { requirements: ['DT-07', 'DT-14'], leavesTags: true },
+  'dot-segments-normalised': { requirements: ['DT-13'], advisory: true, leavesTags: true },
+  'collation-first-match': { requirements: ['DT-04'] },
+  'c-string-key': { requirements: ['DT-04'], leavesTags: true },
+  'nfkc-fold': { requirements: ['DT-04'] },
+  'truncate-255': { requirements: ['DT-04'] },
+  'delete-noop-non-ascii': { requirements: ['DT-03'], leavesTags: true },
+  'deleted-key-tombstone': { requirements: ['DT-04'], leavesTags: true },
+  'empty-key-deletes-all': { requirements: ['DT-04'] },
+  'any-method-deletes': { requirements: ['DT-04'] },
+  'malformed-escape-500': { requirements: ['DT-16'] },
+  'error-text-plain': { requirements: ['DT-11'] },
+  'delete-204-noop': { requirements: ['DT-03'], leavesTags: true },
+  'lost-writes': { requirements: ['DT-06', 'DT-17'], exact: true },
 };
