@@ -91,13 +91,16 @@ export class ImageModel {
     return !!k && k.seen && !k.unlisted;
   }
 
-  /** A request on `key` is about to go out. Returns the function that records its effect once answered. */
-  begin(key: string, now: number = Date.now()): (effect: Effect, exchange?: Exchange, at?: number) => void {
+  /**
+   * A request on `key` is about to go out. Returns the function that records its effect once answered. Times are
+   * performance.now(): taken before the request is sent and after its answer is read, so the interval covers it.
+   */
+  begin(key: string, now: number = performance.now()): (effect: Effect, exchange?: Exchange, at?: number) => void {
     const k = this.own.get(key) ?? { present: false, value: null, seen: false, unlisted: false, ops: [], since: [] };
     this.own.set(key, k);
     const op: Op = { start: now };
     k.ops.push(op);
-    return (effect, exchange, at = Date.now()) => {
+    return (effect, exchange, at = performance.now()) => {
       op.end = at;
       op.exchange = exchange;
       if (exchange) k.since.push(exchange);
@@ -123,8 +126,9 @@ export class ImageModel {
   private baselineSuspects: Exchange[] = [];
 
   /**
-   * Compares a listing taken between `start` and `end` with the model. Keys with a request overlapping that
-   * window are skipped (either state may be listed); a key in an unknown state takes the state listed.
+   * Compares a listing taken between `start` and `end` (performance.now(), before sending and after reading) with
+   * the model. Keys with a request overlapping that window are skipped (either state may be listed); a key in an
+   * unknown state takes the state listed.
    */
   check(listing: Listing, start: number, end: number): CheckResult {
     this.listingsChecked++;
@@ -132,7 +136,7 @@ export class ImageModel {
     const unlisted: string[] = [];
     let inFlight = 0;
     for (const [key, k] of this.own) {
-      if (k.ops.some((op) => op.end === undefined || (op.start < end && op.end > start))) {
+      if (k.ops.some((op) => op.end === undefined || (op.start <= end && op.end >= start))) {
         inFlight++;
         continue;
       }

@@ -47,7 +47,7 @@ export const EXPECTED_KILLS: Record<MutantName, ExpectedKill> = {
   'collation-first-match': { requirements: ['DT-04'] },
   'c-string-key': { requirements: ['DT-04'], leavesTags: true },
   'nfkc-fold': { requirements: ['DT-04'] },
-  'truncate-255': { requirements: ['DT-04'] },
+  'truncate-255': { requirements: ['DT-04'], leavesTags: true },
   'delete-noop-non-ascii': { requirements: ['DT-03'], leavesTags: true },
   'deleted-key-tombstone': { requirements: ['DT-04'], leavesTags: true },
   'empty-key-deletes-all': { requirements: ['DT-04'] },
