@@ -15,7 +15,9 @@ import { decideByExchanges, decideByTests, exitCodeOf, skipKindOf, verdictOf, ty
 import { suiteIdentity } from './identity.js';
 import { readOwnRunRecord, readRunRecords, writeRunRecord, type RunRecord, type Shard } from './run-record.js';
 import { renderMarkdown } from './markdown.js';
-import type { ConformanceReport, ReportedTest } from './report-types.js';
+import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from './report-types.js';
+import { productIdentity, runtimeVersions } from './product.js';
+import { reproductionLines, runScopeReproduction } from './curl.js';
 
 export interface ConformanceReporterOptions {
   /** Where this run leaves its run record for a later merge (next to its blob report). */
@@ -116,8 +118,12 @@ export default class ConformanceReporter implements Reporter {
     const warnings = reqs.filter((r) => r.tier === 'advisory' && r.outcome === 'fail').map((r) => `${r.id} ${r.title}`);
     const integrity = sumIntegrity(records);
     const preflight = records[0]?.preflight;
+    const suite = suiteIdentity();
     const report: ConformanceReport = {
-      suite: suiteIdentity(),
+      schemaVersion: REPORT_SCHEMA_VERSION,
+      suite,
+      product: productIdentity(process.env, target?.embedded === true, suite.version),
+      runtime: runtimeVersions(),
       spec: { path: 'spec/delete-image-tag.openapi.yaml', sha256: specSha256 },
       target,
       transport: config ? { ...describeTransport(config), warnings: transportWarnings(config) } : null,
@@ -140,7 +146,7 @@ export default class ConformanceReporter implements Reporter {
       preflight: preflight ? { ok: ran, message: records.map((r) => r.preflight?.message).filter(Boolean).join('; ') || null, warnings: [...new Set(records.flatMap((r) => r.preflight?.warnings ?? []))], freeSlots: preflight.freeSlots ?? null, clockSkewMs: preflight.clockSkewMs ?? null } : null,
       integrity,
       observations: tests.flatMap((t) => t.observations.map((o) => ({ test: t.id, requirement: t.requirement, observation: o }))),
-      requirements: reqs,
+      requirements: reqs.map((q) => (q.outcome === 'fail' && !q.tests.length ? { ...q, reproduce: runScopeReproduction(q.evidence, allExchanges) } : q)),
       tests: tests.map(reportedTest),
     };
     writeJson(join(resultsDir, 'report.json'), report);
@@ -176,7 +182,7 @@ function reportedTest({ exchanges, ...t }: TestRecord): ReportedTest {
   const named = exchanges.filter((e) => t.reason?.includes(describeExchange(e)));
   const shown = named.length ? named : exchanges.filter((e) => e.role === 'under-test').slice(-1);
   const line = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? `failed: ${e.error}`}`;
-  return { ...t, requests: exchanges.length, evidence: [...new Set((shown.length ? shown : exchanges.slice(-1)).map(line))] };
+  return { ...t, requests: exchanges.length, evidence: [...new Set((shown.length ? shown : exchanges.slice(-1)).map(line))], reproduce: reproductionLines(exchanges, t.reason) };
 }
 
 function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {
