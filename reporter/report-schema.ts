@@ -20,6 +20,7 @@ export function reportSchemaProblems(report: unknown): string[] {
   const major = REPORT_SCHEMA_VERSION.split('.')[0];
   if (typeof version !== 'string') return ['report.json has no schemaVersion'];
   if (version.split('.')[0] !== major) return [`report.json has schemaVersion ${version}; this suite reads ${major}.x`];
+  if (Number(version.split('.')[1]) > Number(REPORT_SCHEMA_VERSION.split('.')[1])) return [`report.json has schemaVersion ${version}, newer than this suite's ${REPORT_SCHEMA_VERSION}: check it with the suite version that wrote it`];
   if (validate(report)) return [];
   return (validate.errors ?? []).slice(0, 10).map((e) => `report.json${e.instancePath || ''} ${e.message ?? 'is invalid'}${e.params && 'additionalProperty' in e.params ? ` (${String(e.params.additionalProperty)})` : ''}`);
 }

@@ -66,6 +66,7 @@ function contentProblems(dir: string): { report?: ConformanceReport; problems: s
 
 export type SignatureStatus =
   | { state: 'unsigned' }
+  /** Signed, but by no key given as trusted (or no key was given): nothing is proven about who signed. */
   | { state: 'not-checked'; keyids: string[] }
   | { state: 'verified'; keyid: string }
   | { state: 'invalid'; problem: string };
@@ -87,11 +88,11 @@ function signatureOf(dir: string, trusted: TrustedKey[]): SignatureStatus {
   } catch {
     return { state: 'invalid', problem: `${ATTESTATION} is not JSON` };
   }
-  if (!trusted.length) {
-    const sigs = (envelope as { signatures?: { keyid?: unknown }[] } | null)?.signatures;
-    if (!Array.isArray(sigs)) return { state: 'invalid', problem: `${ATTESTATION} is not a DSSE envelope` };
-    return { state: 'not-checked', keyids: sigs.map((x) => (typeof x?.keyid === 'string' ? x.keyid : '?')) };
-  }
+  const sigs = (envelope as { signatures?: { keyid?: unknown }[] } | null)?.signatures;
+  if (!Array.isArray(sigs)) return { state: 'invalid', problem: `${ATTESTATION} is not a DSSE envelope` };
+  const keyids = sigs.map((x) => (typeof x?.keyid === 'string' ? x.keyid : '?'));
+  // Certify always names its key; a signature naming none of the trusted keys was made by someone else.
+  if (!trusted.some((t) => keyids.includes(t.keyid))) return { state: 'not-checked', keyids };
   const checked = verifyEnvelope(envelope, trusted);
   if (!checked.ok) return { state: 'invalid', problem: checked.problem };
   const problems = statementProblems(checked.payload, dir);
@@ -114,7 +115,7 @@ export function describeSignature(s: SignatureStatus): string {
     case 'unsigned':
       return 'unsigned: nothing proves who produced this bundle';
     case 'not-checked':
-      return `signed (${s.keyids.join(', ')}) but the signature was NOT checked: give --trust-key with the signer's public key`;
+      return `signed by ${s.keyids.join(', ')}, a key not given as trusted: the signature was NOT checked (--trust-key with the signer's public key)`;
     case 'verified':
       return `signature verified: signed by the trusted key ${s.keyid}`;
     case 'invalid':
@@ -155,6 +156,11 @@ export function verify(dir: string | undefined, opts: VerifyOptions = {}): { exi
     `verify: target ${r.product ? `${r.product.vendor} ${r.product.product} ${r.product.version}` : '(identity not recorded)'} at ${String(r.target?.endpoint ?? '?')}, suite ${r.suite.version}${r.suite.commit ? ` (${r.suite.commit.slice(0, 12)})` : ''}, Node ${r.runtime.node}, Playwright ${r.runtime.playwright}, run ${r.run.id ?? '?'} at ${r.run.startedAt}`,
     `verdict: ${r.verdict} — ${r.requirements.length} requirements: ${r.counts.pass} pass, ${r.counts.fail} fail, ${r.counts.skipped} skipped, ${r.counts.error} error; ${r.warnings.length} advisory warning(s)`,
   ];
+  // A trusted key was given: a signature by any other key, or none, does not verify (an unsigned bundle only
+  // under --require-signature, as an unsigned bundle verifies as before signatures existed).
+  if (trusted.length && signature.state === 'not-checked') {
+    return { exitCode: 2, lines: [...lines, 'verify: REFUSED: the bundle is not signed by a trusted key'] };
+  }
   if (opts.requireSignature && signature.state !== 'verified') {
     return { exitCode: 2, lines: [...lines, `verify: REFUSED: --require-signature and the bundle is ${signature.state === 'unsigned' ? 'unsigned' : 'signed, but not checked against a trusted key (--trust-key)'}`] };
   }

@@ -53,7 +53,7 @@ export function signatureText(s: SignatureStatus): string {
     case 'unsigned':
       return 'unsigned';
     case 'not-checked':
-      return `signed, not checked (no trusted key ${s.keyids.join(', ')})`;
+      return `signed by an untrusted key ${s.keyids.join(', ')}`;
     case 'invalid':
       return 'signature INVALID';
   }
