@@ -2,7 +2,8 @@
 // checked as verify does (files, report schema, signature against the trusted keys); the page and the table show
 // every requirement's verdict per target, each column's signature state and key, failures with their evidence.
 // Writes DIR/matrix.html and DIR/matrix.md (default DIR: results/matrix). Exit 0 written; 2 bad input.
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import type { ConformanceReport } from '../reporter/report-types.js';
 import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { requirements } from '../harness/spec.js';
@@ -15,21 +16,31 @@ export const MATRIX_USAGE = `usage: ims-conformance matrix BUNDLE... [--out DIR]
   Writes DIR/matrix.html (one static page) and DIR/matrix.md: requirements down, one column per bundle (vendor /
   product / version), each column's signature checked against the trusted public keys. Default DIR: results/matrix.`;
 
+function claimedReport(dir: string): Partial<ConformanceReport> | undefined {
+  try {
+    return JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Partial<ConformanceReport>;
+  } catch {
+    return undefined;
+  }
+}
+
 export function buildMatrix(bundles: string[], outDir: string, trusted: TrustedKey[]): Matrix {
   const inspected = bundles.map((b) => inspectBundle(b, trusted));
   const columns: Column[] = bundles.map((b, i) => {
     const seen = inspected[i]!;
     const r = seen.report;
     const valid = seen.problems.length === 0 && !!r;
+    // A bundle that is not valid still names what it claims to be, so the reader sees whose certificate failed.
+    const claimed = r ?? claimedReport(b);
     const href = relative(outDir, resolve(b)).split(sep).map(encodeURIComponent).join('/') || '.';
-    const product = r?.product;
+    const product = claimed?.product;
     return {
       bundle: b,
       href,
       vendor: product?.vendor ?? '(vendor not recorded)',
-      product: product?.product ?? String(r?.target?.endpoint ?? b),
+      product: product?.product ?? String(claimed?.target?.endpoint ?? b),
       version: product?.version ?? '?',
-      reference: product?.reference === true || r?.target?.embedded === true,
+      reference: product?.reference === true || claimed?.target?.embedded === true,
       verdict: valid ? r!.verdict : 'NOT VALID',
       valid,
       problems: seen.problems,
