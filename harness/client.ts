@@ -211,6 +211,7 @@ export class ApiClient {
         method: req.method,
         url: req.url,
         requestHeaders: headers,
+        authOverride: req.authOverride ? true : undefined,
         requestBody: req.body,
         status,
         responseHeaders,

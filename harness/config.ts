@@ -54,6 +54,8 @@ export const KNOWN_VARIABLES = [
   'IMS_FORBIDDEN_IAM_USERNAME', 'IMS_FORBIDDEN_IAM_PASSWORD', 'IMS_FORBIDDEN_IAM_DOMAIN',
   'IMS_TAG_QUOTA', 'IMS_TIMEOUT_MS', 'IMS_MAX_RPS', 'IMS_CA_FILE', 'IMS_INSECURE_TLS', 'IMS_RESULTS_DIR', 'IMS_WORKERS',
   'IMS_SERIAL_WRITES',
+  // The target's identity (vendor, product, version): recorded in the report; required by certify.
+  'IMS_VENDOR', 'IMS_PRODUCT', 'IMS_PRODUCT_VERSION',
   // Set by the runner itself for its worker processes.
   'IMS_RUN_ID', 'IMS_REFERENCE_PORT', 'IMS_REFERENCE_LATENCY_MS', 'IMS_BROKER_URL', 'IMS_RUN_IAM_TOKEN_OWNER', 'IMS_RUN_IAM_TOKEN_FORBIDDEN',
   'IMS_PREFLIGHT_RUN_ID',

@@ -12,6 +12,8 @@ export interface Exchange {
   method: string;
   url: string;
   requestHeaders: Record<string, string>;
+  /** The persona's credentials were replaced by a test's own (DT-08's invalid ones): a reproduction must not reuse them. */
+  authOverride?: boolean;
   requestBody?: string;
   status?: number;
   responseHeaders?: Record<string, string>;

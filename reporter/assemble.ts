@@ -5,7 +5,9 @@ import { decideByTests, exitCodeOf, verdictOf, type RequirementRecord, type Test
 import { decideRunScope } from './run-scope/index.js';
 import { suiteIdentity } from './identity.js';
 import type { RunRecord } from './run-record.js';
-import type { ConformanceReport, ReportedTest } from './report-types.js';
+import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from './report-types.js';
+import { productIdentity, runtimeVersions } from './product.js';
+import { curlCommand, reproductionLines, runScopeReproduction } from './curl.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
 export const SWEEP_COMMAND = 'npm run sweep -- --apply';
@@ -54,8 +56,12 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
   const integrity = sumIntegrity(records);
   const left = integrity?.left ?? [];
   const preflight = records[0]?.preflight;
+  const suite = suiteIdentity();
   return {
-    suite: suiteIdentity(),
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    suite,
+    product: productIdentity(process.env, target?.embedded === true, suite.version),
+    runtime: runtimeVersions(),
     spec: { path: 'spec/delete-image-tag.openapi.yaml', sha256: specSha256 },
     target,
     transport,
@@ -79,7 +85,7 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
     integrity,
     cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null } : null,
     observations: tests.flatMap((t) => t.observations.map((o) => ({ test: t.id, requirement: t.requirement, observation: o }))),
-    requirements: reqs,
+    requirements: reqs.map((q) => (q.outcome === 'fail' && !q.tests.length ? { ...q, reproduce: runScopeReproduction(q.evidence, allExchanges) } : q)),
     tests: tests.map(reportedTest),
   };
 }
@@ -91,7 +97,10 @@ function reportedTest({ exchanges, ...t }: TestRecord): ReportedTest {
   const shown = exchanges.filter((e) => named.has(describeExchange(e)) || t.reason?.includes(describeExchange(e)));
   const fallback = exchanges.filter((e) => e.role === 'under-test').slice(-1);
   const line = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? `failed: ${e.error}`}`;
-  return { ...t, requests: exchanges.length, evidence: [...new Set((shown.length ? shown : fallback.length ? fallback : exchanges.slice(-1)).map(line))] };
+  const decisive = shown.length ? shown : fallback.length ? fallback : exchanges.slice(-1);
+  // The requests a finding names first (the listing that showed a difference is evidence, not a request to repeat).
+  const reproduce = shown.length ? [...new Set(shown.filter((e) => e.method !== 'GET').map(curlCommand))].slice(0, 5) : reproductionLines(exchanges, t.reason);
+  return { ...t, requests: exchanges.length, evidence: [...new Set(decisive.map(line))], reproduce: reproduce.length ? reproduce : reproductionLines(exchanges, t.reason) };
 }
 
 function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {

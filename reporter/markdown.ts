@@ -21,6 +21,12 @@ function reasonLines(reason: string | undefined): string[] {
     .slice(0, 4);
 }
 
+/** The curl lines of a failure, as a fenced block (no inline code: the commands hold backticks and quotes). */
+function reproduceBlock(lines: string[] | undefined, indent: string): string[] {
+  if (!lines?.length) return [];
+  return [`${indent}- reproduce (credentials are shell variables):`, '', `${indent}  \`\`\`sh`, ...lines.map((l) => `${indent}  ${l}`), `${indent}  \`\`\``, ''];
+}
+
 export function renderMarkdown(r: ConformanceReport): string {
   const out: string[] = [];
   const target = r.target ? `${String(r.target.endpoint)} (${String(r.target.dialect)} dialect${r.target.embedded ? ', embedded reference target' : ''})` : 'unknown target';
@@ -44,12 +50,14 @@ export function renderMarkdown(r: ConformanceReport): string {
       out.push('', `Decided over all exchanges of the run: ${reasonLines(q.reason)[0] ?? ''}`);
       for (const e of q.evidence.slice(0, 5)) out.push(`- request: ${code(e)}`);
       if (q.evidence.length > 5) out.push(`- … ${q.evidence.length - 5} more in report.json`);
+      out.push(...reproduceBlock(q.reproduce, ''));
     }
     for (const t of tests) {
       out.push('', `- test: **${t.title}** (${code(t.id)}, ${t.file})`);
       for (const l of reasonLines(t.reason)) out.push(`  - reason: ${code(l)}`);
       for (const e of t.evidence.slice(0, 3)) out.push(`  - request: ${code(e)}`);
       if (!t.evidence.length) out.push('  - request: none (the test failed before reaching the target)');
+      out.push(...reproduceBlock(t.reproduce, '  '));
     }
   }
 

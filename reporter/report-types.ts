@@ -1,15 +1,25 @@
 // The shape of results/report.json: written by the reporter, read by report.md, the bundle verifier and tests.
 import type { RequirementRecord, TestRecord, Verdict } from './outcomes.js';
 import type { Shard } from './run-record.js';
+import type { ProductIdentity } from './product.js';
+
+/** The version of report.json's shape (reporter/report.schema.json); docs/REPORT-SCHEMA.md says when it changes. */
+export const REPORT_SCHEMA_VERSION = '1.0.0';
 
 export type ReportedTest = Omit<TestRecord, 'exchanges'> & {
   requests: number;
   /** For a test that did not pass: the exchanges its failure names (method, URL, persona, status). */
   evidence: string[];
+  /** For a test that did not pass: curl command lines repeating its decisive request(s), credentials as variables. */
+  reproduce?: string[];
 };
 
 export interface ConformanceReport {
+  schemaVersion: string;
   suite: { name: string; version: string; commit: string | null };
+  /** The target's vendor, product and version (null when a plain run did not name them). */
+  product: ProductIdentity | null;
+  runtime: { node: string; playwright: string };
   spec: { path: string; sha256: string };
   target: Record<string, unknown> | null;
   /** How the target was reached (proxy, CA, TLS checks) and the warnings that go with it (IMS_INSECURE_TLS). */
@@ -42,6 +52,7 @@ export interface ConformanceReport {
   /** Whether the run left the target as it found it: tags of this run still there, and the command that removes them. */
   cleanup: { left: { image: string; key: string }[]; sweep: string | null } | null;
   observations: { test: string; requirement: string; observation: string }[];
-  requirements: RequirementRecord[];
+  /** `reproduce`: for a failed requirement decided over the whole run, curl lines repeating the requests it names. */
+  requirements: (RequirementRecord & { reproduce?: string[] })[];
   tests: ReportedTest[];
 }

@@ -8,6 +8,8 @@ export function reporters(resultsDir: string, mode: 'run' | 'merge'): ReporterDe
   return [
     // First: every reporter after it sees errors with the secrets scrubbed.
     ['./reporter/secret-scrubber.ts'],
+    // Second: failed tests get their curl reproduction lines as an attachment the HTML and blob reports carry.
+    ['./reporter/reproduce-attacher.ts'],
     ['list'],
     ['junit', { outputFile: `${resultsDir}/junit.xml`, embedAnnotationsAsProperties: true, includeProjectInTestName: false }],
     ['html', { outputFolder: `${resultsDir}/html`, open: 'never' }],

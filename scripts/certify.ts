@@ -1,8 +1,9 @@
-// `npm run certify -- [--out DIR]`: the locked mode. Runs the whole catalogue (no filters, one worker per CPU, no
-// retries) and writes an evidence bundle: the reports, the configuration without secrets, the spec and a manifest
-// of SHA-256s that `npm run verify` checks. Exit codes as a run: 0 conformant, 1 not shown conformant, 2 unusable.
+// `npm run certify -- [--out DIR] [--vendor V --product P --product-version N] [--sign-key KEY]`: the locked mode.
+// Runs the whole catalogue (no filters, a fixed worker count, no retries) and writes an evidence bundle: the
+// reports, the configuration without secrets, the target's identity, the spec and a manifest of SHA-256s that
+// `npm run verify` checks; with --sign-key, a signed in-toto attestation of every file (scripts/lib/attestation.ts).
+// Exit codes as a run: 0 conformant, 1 not shown conformant, 2 unusable.
 import { spawn } from 'node:child_process';
-import { availableParallelism } from 'node:os';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,29 +15,62 @@ import { readJson, writeJson } from '../harness/run-files.js';
 import { SPEC_PATH } from '../harness/spec.js';
 import type { ConformanceReport } from '../reporter/report-types.js';
 import { sha256, writeManifest } from './lib/bundle.js';
+import { ATTESTATION, bundleStatement, fingerprint, IN_TOTO_PAYLOAD_TYPE, KeyProblem, loadPrivateKey, signEnvelope } from './lib/attestation.js';
+import { IDENTITY_VARIABLES, identityProblems, runtimeVersions } from '../reporter/product.js';
+import { suiteIdentity } from '../reporter/identity.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PLAYWRIGHT_CLI = join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
-export const CERTIFY_USAGE = `usage: npm run certify -- [--out DIR]
-  Runs the full catalogue against the configured target (IMS_* variables) with one worker per CPU and no
-  retries, and writes an evidence bundle to DIR (default <IMS_RESULTS_DIR>/bundle-<timestamp>).
+/** Certification runs with this many workers on any machine (one with IMS_SERIAL_WRITES=1), so results compare. */
+export const CERTIFY_WORKERS = 2;
+
+export const CERTIFY_USAGE = `usage: npm run certify -- [--out DIR] --vendor V --product P --product-version N [--sign-key KEY]
+  Runs the full catalogue against the configured target (IMS_* variables) with ${CERTIFY_WORKERS} workers (1 with
+  IMS_SERIAL_WRITES=1) and no retries, and writes an evidence bundle to DIR (default <IMS_RESULTS_DIR>/bundle-<timestamp>).
+  --vendor, --product, --product-version (or IMS_VENDOR, IMS_PRODUCT, IMS_PRODUCT_VERSION): the target's identity,
+      required for any target but the embedded reference target (whose identity is fixed).
+  --sign-key KEY: an Ed25519 private key (PEM, from ims-conformance keygen); the bundle gets ${ATTESTATION},
+      an in-toto statement of every file's SHA-256 in a signed DSSE envelope (verify --trust-key checks it).
   Test filters (--grep, --project, --shard, file names, .only) are refused: a certificate covers everything.`;
 
 class Refused extends Error {}
 
-function parse(argv: string[]): { out?: string; help: boolean } {
-  let out: string | undefined;
-  let help = false;
+const VALUE_FLAGS = { '--out': 'out', '--vendor': 'vendor', '--product': 'product', '--product-version': 'version', '--sign-key': 'signKey' } as const;
+type Options = { help: boolean } & Partial<Record<(typeof VALUE_FLAGS)[keyof typeof VALUE_FLAGS], string>>;
+
+function parse(argv: string[]): Options {
+  const opts: Options = { help: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
-    if (a === '--help' || a === '-h') help = true;
-    else if (a === '--out') {
-      out = argv[++i];
-      if (!out) throw new Refused('--out needs a folder');
-    } else if (a.startsWith('--out=')) out = a.slice('--out='.length);
-    else throw new Refused(`certify runs the full catalogue with fixed settings; ${JSON.stringify(a)} is refused (use npm run conformance for a filtered run)`);
+    if (a === '--help' || a === '-h') {
+      opts.help = true;
+      continue;
+    }
+    const [flag, inline] = a.includes('=') ? [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)] : [a, undefined];
+    const name = (VALUE_FLAGS as Record<string, (typeof VALUE_FLAGS)[keyof typeof VALUE_FLAGS]>)[flag];
+    if (!name) throw new Refused(`certify runs the full catalogue with fixed settings; ${JSON.stringify(a)} is refused (use npm run conformance for a filtered run)`);
+    const value = inline ?? argv[++i];
+    if (value === undefined || value === '') throw new Refused(`${flag} needs a value`);
+    opts[name] = value;
   }
-  return { out, help };
+  return opts;
+}
+
+/** The target's identity from the flags, else the IMS_* variables; the embedded target's is fixed. */
+function identityEnv(opts: Options, embedded: boolean): Record<string, string> | string {
+  const given = {
+    vendor: opts.vendor ?? process.env[IDENTITY_VARIABLES.vendor],
+    product: opts.product ?? process.env[IDENTITY_VARIABLES.product],
+    version: opts.version ?? process.env[IDENTITY_VARIABLES.version],
+  };
+  if (embedded) {
+    if (Object.values(given).some((v) => v?.trim())) return 'the embedded reference target has a fixed identity; --vendor, --product and --product-version (IMS_VENDOR, ...) name a target set with IMS_ENDPOINT';
+    return {};
+  }
+  const flag = { vendor: '--vendor (IMS_VENDOR)', product: '--product (IMS_PRODUCT)', version: '--product-version (IMS_PRODUCT_VERSION)' };
+  const problems = (Object.keys(given) as (keyof typeof given)[]).flatMap((k) => identityProblems(flag[k], given[k]));
+  if (problems.length) return `certify needs the target's identity: ${problems.join('; ')}`;
+  return { [IDENTITY_VARIABLES.vendor]: given.vendor!.trim(), [IDENTITY_VARIABLES.product]: given.product!.trim(), [IDENTITY_VARIABLES.version]: given.version!.trim() };
 }
 
 export async function certify(argv: string[]): Promise<{ exitCode: number; message: string }> {
@@ -57,6 +91,15 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
     throw err;
   }
   registerConfigSecrets(config);
+  const identity = identityEnv(opts, config.embedded);
+  if (typeof identity === 'string') return { exitCode: 2, message: identity };
+  let signKey;
+  try {
+    signKey = opts.signKey ? loadPrivateKey(opts.signKey) : undefined;
+  } catch (err) {
+    if (err instanceof KeyProblem) return { exitCode: 2, message: err.message };
+    throw err;
+  }
   const results = resolve(ROOT, config.resultsDir);
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = resolve(opts.out ?? join(results, `bundle-${stamp}`));
@@ -65,11 +108,12 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
 
   // The spec as it was when the run started: the bundle must hold the contract the run was judged against.
   const spec = readFileSync(SPEC_PATH);
-  // One worker per CPU, unless the target is declared to lose concurrent tag writes (then the config's one worker).
-  const workers = process.env.IMS_SERIAL_WRITES?.trim() === '1' ? 1 : availableParallelism();
+  // A fixed count, not the machine's cores: two certificates of one target must not differ by the machine that ran
+  // them. One when the target is declared to lose concurrent tag writes.
+  const workers = process.env.IMS_SERIAL_WRITES?.trim() === '1' ? 1 : CERTIFY_WORKERS;
   const args = [PLAYWRIGHT_CLI, 'test', '--config', join(ROOT, 'playwright.config.ts'), `--workers=${workers}`, '--retries=0', '--forbid-only'];
   const status = await new Promise<number | string>((done) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, IMS_WORKERS: String(workers) }, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...identity, IMS_WORKERS: String(workers) }, stdio: 'inherit' });
     child.on('error', (err) => done(`could not start Playwright: ${err.message}`));
     child.on('exit', (code, signal) => done(code ?? `signal ${signal}`));
   });
@@ -82,16 +126,36 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   cpSync(join(results, 'html'), join(out, 'html'), { recursive: true });
   mkdirSync(join(out, 'spec'));
   writeFileSync(join(out, 'spec', 'delete-image-tag.openapi.yaml'), spec);
+  const suite = suiteIdentity();
   writeJson(join(out, 'config.json'), {
     // The run's own view: it knows the embedded target's port, which is picked after this process validated.
     target: report.target ?? describeConfig(config),
-    certify: { workers, retries: 0, filters: 'none', node: process.version, argv: argv.map(redactText) },
+    product: report.product,
+    referenceTarget: config.embedded,
+    suite: { ...suite, specSha256: report.spec.sha256 },
+    runtime: runtimeVersions(),
+    certify: { workers, retries: 0, filters: 'none', argv: argv.map(redactText) },
   });
   const manifest = writeManifest(out);
+  let signed = '';
+  if (signKey) {
+    const statement = bundleStatement(out, {
+      verdict: report.verdict,
+      product: report.product,
+      referenceTarget: config.embedded,
+      suite,
+      spec: report.spec,
+      runtime: report.runtime,
+      run: { id: report.run.id, startedAt: report.run.startedAt, endedAt: report.run.endedAt, workers },
+      manifestDigest: manifest.digest,
+    });
+    writeJson(join(out, ATTESTATION), signEnvelope(Buffer.from(JSON.stringify(statement)), IN_TOTO_PAYLOAD_TYPE, signKey));
+    signed = `; signed by ${fingerprint(signKey)}`;
+  }
   const rel = out.startsWith(`${ROOT}`) ? out.slice(ROOT.length) : out;
   return {
     exitCode: report.exitCode,
-    message: `certify: ${report.verdict}; bundle ${rel} (${Object.keys(manifest.files).length} files, digest sha256:${manifest.digest}); check it with npm run verify -- ${rel}`,
+    message: `certify: ${report.verdict}; bundle ${rel} (${Object.keys(manifest.files).length} files, digest sha256:${manifest.digest}${signed}); check it with npm run verify -- ${rel}${signKey ? ' --trust-key <public key>' : ''}`,
   };
 }
 

@@ -1,4 +1,4 @@
-// `ims-conformance run|certify|verify|sweep|reference`: one command for the entry points, with the same exit
+// `ims-conformance run|certify|verify|keygen|matrix|sweep|reference`: one command for the entry points, with the same exit
 // codes (0 conformant, 1 not shown conformant, 2 unusable, tampered or bad input).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
@@ -7,14 +7,21 @@ import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { runConformance } from './conformance.js';
 import { certify } from './certify.js';
-import { verify } from './verify.js';
+import { parseVerifyArgs, verify } from './verify.js';
+import { keygen } from './keygen.js';
+import { matrix } from './matrix.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 const USAGE = `usage: ims-conformance <command> [options]
   run [playwright options]   run the suite against the configured target (IMS_* variables or .env)
-  certify [--out DIR]        locked full run that writes a verifiable evidence bundle
-  verify <bundle>            check a bundle: intact, complete, consistent; prints its verdict
+  certify [--out DIR] --vendor V --product P --product-version N [--sign-key KEY]
+                             locked full run that writes a verifiable (optionally signed) evidence bundle
+  verify <bundle> [--trust-key PUB] [--require-signature]
+                             check a bundle: intact, complete, consistent, signed; prints its verdict
+  keygen [--out PREFIX]      make an Ed25519 key pair for certify --sign-key / verify --trust-key
+  matrix BUNDLE... [--out DIR] [--trust-key PUB]...
+                             one HTML page and a markdown table: requirements down, targets across
   sweep [--apply]            list (delete with --apply) the tags earlier runs of the suite left behind
   reference [options]        start the reference target (see: ims-conformance reference --help)
 Exit codes: 0 conformant (or valid and conformant), 1 not shown conformant, 2 unusable, tampered or bad input.
@@ -57,9 +64,18 @@ async function main(argv: string[]): Promise<number> {
       return say(exitCode, exitCode === 2 ? `ims-conformance: ${message}` : message);
     }
     case 'verify': {
-      if (rest.length > 1) return say(2, 'ims-conformance: verify takes one bundle folder');
-      const { exitCode, lines } = verify(rest[0]);
+      const parsed = parseVerifyArgs(rest);
+      if (typeof parsed === 'string') return say(2, `ims-conformance: ${parsed}`);
+      const { exitCode, lines } = verify(parsed.dir, parsed.opts);
       return say(exitCode, lines.join('\n'));
+    }
+    case 'keygen': {
+      const { exitCode, message } = keygen(rest);
+      return say(exitCode, exitCode === 2 ? `ims-conformance: ${message}` : message);
+    }
+    case 'matrix': {
+      const { exitCode, message } = matrix(rest);
+      return say(exitCode, exitCode === 2 ? `ims-conformance: ${message}` : message);
     }
     case 'sweep':
       // Built separately; dispatched only once it exists.

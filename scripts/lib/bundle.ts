@@ -6,6 +6,8 @@ import { join, relative, sep } from 'node:path';
 
 export const MANIFEST = 'manifest.json';
 export const BUNDLE_FORMAT = 'ims-conformance-bundle/1';
+/** The signed attestation (scripts/lib/attestation.ts): written after the manifest, it covers the manifest itself. */
+export const ATTESTATION = 'attestation.intoto.dsse.json';
 
 export interface Manifest {
   format: string;
@@ -39,7 +41,7 @@ export function canonicalManifest(m: Manifest): string {
 }
 
 export function writeManifest(dir: string): Manifest {
-  const files = Object.fromEntries(listFiles(dir).filter((p) => p !== MANIFEST).map((p) => [p, sha256(readFileSync(join(dir, p)))]));
+  const files = Object.fromEntries(listFiles(dir).filter((p) => p !== MANIFEST && p !== ATTESTATION).map((p) => [p, sha256(readFileSync(join(dir, p)))]));
   const manifest: Manifest = { format: BUNDLE_FORMAT, createdAt: new Date().toISOString(), digest: digestOf(files), files };
   writeFileSync(join(dir, MANIFEST), canonicalManifest(manifest));
   return manifest;
@@ -61,7 +63,7 @@ export function checkManifest(dir: string): { manifest?: Manifest; problems: str
   const problems: string[] = [];
   if (canonicalManifest(manifest) !== text) problems.push(`${MANIFEST} was edited (it is not in the form it was written in)`);
   if (manifest.digest !== digestOf(manifest.files)) problems.push(`${MANIFEST}: the digest does not match the file list`);
-  const present = listFiles(dir).filter((p) => p !== MANIFEST);
+  const present = listFiles(dir).filter((p) => p !== MANIFEST && p !== ATTESTATION);
   for (const p of present) {
     const want = manifest.files[p];
     if (!want) problems.push(`${p} is not in the manifest (added after the bundle was written)`);

@@ -8,6 +8,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReference, suiteEnv, type ReferenceProcess } from '../../scripts/lib/reference-process.js';
+import { reportSchemaProblems } from '../../reporter/report-schema.js';
 import type { ConformanceReport } from '../../reporter/report-types.js';
 import type { Exchange } from '../../harness/exchanges.js';
 import { runScript, type Ran } from './helpers.js';
@@ -33,6 +34,7 @@ test('the suite is CONFORMANT against the reference target in the openstack dial
   assert.equal(report.verdict, 'CONFORMANT');
   assert.equal(report.target?.dialect, 'openstack');
   assert.equal(report.counts.fail + report.counts.error, 0);
+  assert.deepEqual(reportSchemaProblems(report), [], 'report.json matches the committed schema');
 });
 
 test('requirements and tests outside the dialect are skipped as not applicable, never passed', () => {

@@ -4,12 +4,13 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { suiteEnv, targetVars as referenceTargetVars } from '../../scripts/lib/reference-process.js';
 import { EMBEDDED_SEED, type TargetSeed } from '../../harness/embedded-target.js';
+import { reportSchemaProblems } from '../../reporter/report-schema.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -98,7 +99,13 @@ export async function tagsOn(url: string, seed: TargetSeed, image = seed.imageId
 }
 
 export function readJsonFile<T>(file: string): T {
-  return JSON.parse(readFileSync(file, 'utf8')) as T;
+  const data = JSON.parse(readFileSync(file, 'utf8')) as T;
+  // Every report.json a test reads must match the committed schema (docs/REPORT-SCHEMA.md).
+  if (basename(file) === 'report.json') {
+    const problems = reportSchemaProblems(data);
+    if (problems.length) throw new Error(`${file} does not match reporter/report.schema.json: ${problems.join('; ')}`);
+  }
+  return data;
 }
 
 function* walk(dir: string): Generator<string> {
