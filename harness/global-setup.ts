@@ -9,10 +9,11 @@ import { startBroker } from './broker.js';
 import { ApiClient } from './client.js';
 import { RateLimiter } from './rate-limit.js';
 import { authHeadersFor } from './auth/credentials.js';
-import { fetchIamToken } from './auth/iam.js';
+import { endpointFromCatalogue, handedOver, loginSource } from './auth/logins.js';
+import type { TokenSource } from './auth/token-source.js';
 import { registerConfigSecrets } from './secrets.js';
-import { redactText, registerSecret } from './redact.js';
-import { GATE_RUN_VARIABLE, IAM_TOKEN_VARIABLES } from './preflight-gate.js';
+import { redactText } from './redact.js';
+import { GATE_RUN_VARIABLE } from './preflight-gate.js';
 import { markRunAlive, markRunEnded } from './ledger.js';
 import { caProblem, newRequestContext, transportWarnings } from './transport.js';
 import { isRecentRunKey } from './run-id.js';
@@ -28,15 +29,9 @@ function stop(message: string): never {
   process.exit(2);
 }
 
-function iamSource(config: SuiteConfig, who: 'owner' | 'forbidden', context: APIRequestContext, log: ExchangeLog): (() => Promise<string>) | undefined {
-  const creds = who === 'owner' ? config.owner : config.forbidden;
-  if (creds?.form !== 'iam') return undefined;
-  // The token `npm run conformance` got in its preflight gate: the same login, not a second one.
-  const given = process.env[IAM_TOKEN_VARIABLES[who]];
-  registerSecret(given);
-  let token: Promise<string> | undefined = given ? Promise.resolve(given) : undefined;
-  // Memoised: one login per persona per run; the broker hands this token to every worker.
-  return () => (token ??= fetchIamToken(creds, config.projectId, { context, timeoutMs: Math.min(config.timeoutMs, 3_000), log, persona: who }));
+/** One login per persona per run (the token the gate got, when it ran), renewed before expiry; the broker hands it out. */
+function iamSource(config: SuiteConfig, who: 'owner' | 'forbidden' | 'outsider', context: APIRequestContext, log: ExchangeLog): TokenSource | undefined {
+  return loginSource(config, who, { context, log, given: handedOver(who) });
 }
 
 export default async function globalSetup(): Promise<() => Promise<void>> {
@@ -65,8 +60,21 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (ca) fail(ca);
 
   const context = await newRequestContext(config);
-  const ownerIam = iamSource(config, 'owner', context, log);
-  const forbiddenIam = iamSource(config, 'forbidden', context, log);
+  const ownerSource = iamSource(config, 'owner', context, log);
+  const forbiddenSource = iamSource(config, 'forbidden', context, log);
+  const outsiderSource = iamSource(config, 'outsider', context, log);
+  const ownerIam = ownerSource && (() => ownerSource.token());
+  const forbiddenIam = forbiddenSource && (() => forbiddenSource.token());
+  if (config.endpointFromCatalogue) {
+    // A direct `playwright test` (the gate did not run): the endpoint from the catalogue, for this process and the workers.
+    try {
+      config = { ...config, endpoint: await endpointFromCatalogue(config, ownerSource!), endpointFromCatalogue: false };
+    } catch (err) {
+      await context.dispose().catch(() => undefined);
+      fail(err instanceof Error ? err.message : String(err));
+    }
+    process.env.IMS_ENDPOINT = config.endpoint;
+  }
   const noIam = () => Promise.reject(new Error('not an IAM persona'));
   const ownerAuth = authHeadersFor(config.owner, ownerIam ?? noIam);
   const forbiddenAuth = config.forbidden ? authHeadersFor(config.forbidden, forbiddenIam ?? noIam) : undefined;
@@ -85,7 +93,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
 
   markRunAlive(config.resultsDir, runId);
-  const broker = await startBroker({ slots: result.freeSlots, iamTokens: { owner: ownerIam, forbidden: forbiddenIam } });
+  const broker = await startBroker({ slots: result.freeSlots, iamTokens: { owner: ownerSource, forbidden: forbiddenSource, outsider: outsiderSource } });
   process.env.IMS_BROKER_URL = broker.url;
 
   return async () => {

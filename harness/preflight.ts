@@ -43,7 +43,9 @@ export class PreflightError extends Error {
 
 function credentialVariables(c: SuiteConfig, who: 'owner' | 'forbidden'): string {
   const p = who === 'owner' ? 'IMS_' : 'IMS_FORBIDDEN_';
-  const form = who === 'owner' ? c.owner?.form : c.forbidden?.form;
+  const creds = who === 'owner' ? c.owner : c.forbidden;
+  if (creds?.form === 'keystone') return creds.source;
+  const form = creds?.form;
   return form === 'aksk' ? `${p}ACCESS_KEY/${p}SECRET_KEY` : form === 'iam' ? `${p}IAM_USERNAME/${p}IAM_PASSWORD/${p}IAM_DOMAIN` : `${p}AUTH_TOKEN`;
 }
 
@@ -53,7 +55,9 @@ async function login(config: SuiteConfig, who: 'owner' | 'forbidden', fetchToken
     await fetchToken();
   } catch (err) {
     if (!(err instanceof IamLoginError)) throw err;
-    if (err.kind === 'unreachable') throw new PreflightError(`${p}IAM_ENDPOINT: ${err.message}`);
+    const keystone = (who === 'owner' ? config.owner : config.forbidden)?.form === 'keystone';
+    if (err.kind === 'unreachable') throw new PreflightError(keystone ? err.message : `${p}IAM_ENDPOINT: ${err.message}`);
+    if (keystone) throw new PreflightError(`the ${who} persona's Keystone login failed: ${err.message}`);
     throw new PreflightError(`the ${who} persona's IAM login failed: ${err.message}: check ${credentialVariables(config, who)} (and that the user may work in IMS_PROJECT_ID=${config.projectId})`);
   }
 }
