@@ -33,6 +33,7 @@ export const MUTANTS = {
   'unknown-image-204': 'a delete on an unknown image answers 204',
   'percent-key-500': 'keys containing % get 500',
   'dot-segments-normalised': 'dot-segments in the path are resolved before routing',
+  'no-project-scoping': "the service ignores which project owns the image: it trusts the path's project (ims) or finds any image by id (openstack)",
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;

@@ -172,7 +172,8 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   async function handleIms(res: ServerResponse, segs: string[], persona: Persona, method: string, body: Buffer, preDeleted: boolean): Promise<void> {
     const [, projectId = '', , imageId = ''] = segs;
     let tags = store.tags(projectId, imageId);
-    if (persona.projectId !== projectId) {
+    // no-project-scoping: the token's project is never compared with the path's.
+    if (persona.projectId !== projectId && !has('no-project-scoping')) {
       const crossDelete = has('cross-project-delete') && method === 'DELETE' && persona.name === 'owner';
       if (!crossDelete) return fail(res, has('cross-project-404') ? 404 : 403, 'IMG.0403', 'the token is not scoped to this project');
       tags = store.anyImage(imageId);
@@ -203,7 +204,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   async function handleOpenstack(res: ServerResponse, segs: string[], persona: Persona, method: string, preDeleted: boolean): Promise<void> {
     const imageId = segs[2] ?? '';
     const owner = store.projectOf(imageId);
-    const tags = owner === persona.projectId ? store.anyImage(imageId) : undefined;
+    const tags = owner === persona.projectId || has('no-project-scoping') ? store.anyImage(imageId) : undefined;
     if (!tags) {
       if (has('unknown-image-204') && method === 'DELETE') return noContent(res);
       return fail(res, options.unknownImageStatus ?? 404, 'IMG.0404', 'the image does not exist');
