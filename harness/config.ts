@@ -226,7 +226,6 @@ export function describeConfig(c: SuiteConfig): Record<string, unknown> {
     forbiddenPersona: c.forbidden?.form ?? 'not configured',
     outsiderPersona: c.outsider?.form ?? 'not configured',
     outsiderImageId: c.outsiderImageId ?? null,
-    endpointFrom: c.endpointFromCatalogue ? 'service catalogue' : 'IMS_ENDPOINT',
     tagQuota: c.tagQuota,
     timeoutMs: c.timeoutMs,
     maxRps: c.maxRps ?? null,
