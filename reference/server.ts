@@ -112,7 +112,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     res.end(text);
   }
 
-  function iamLogin(res: ServerResponse, body: Buffer): void {
+  function iamLogin(res: ServerResponse, body: Buffer, host: string | undefined): void {
     try {
       const auth = JSON.parse(body.toString('utf8')) as {
         auth?: { identity?: { password?: { user?: { name?: string; password?: string; domain?: { name?: string } } } }; scope?: { project?: { id?: string } } };
@@ -123,7 +123,9 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       if (!persona || (scope !== undefined && scope !== persona.projectId)) return fail(res, 401, 'IAM.0001', 'the user name or password is wrong');
       const token = `iam-${randomBytes(24).toString('hex')}`;
       personas.issueToken(token, persona);
-      sendJson(res, 201, { token: { expires_at: new Date(Date.now() + 86_400_000).toISOString(), project: { id: persona.projectId } } }, { 'X-Subject-Token': token });
+      // A Keystone-like catalogue naming this target as the image service (OpenStack clients find the endpoint there).
+      const catalog = [{ type: 'image', name: 'reference', endpoints: [{ interface: 'public', region_id: 'reference', url: `http://${host ?? '127.0.0.1'}` }] }];
+      sendJson(res, 201, { token: { expires_at: new Date(Date.now() + 86_400_000).toISOString(), project: { id: persona.projectId }, catalog } }, { 'X-Subject-Token': token });
     } catch {
       fail(res, 400, 'IAM.0002', 'the request body is not JSON');
     }
@@ -143,7 +145,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && path === '/') return sendJson(res, 200, { service: 'ims reference target', dialects: ['ims', 'openstack'] });
-    if (method === 'POST' && path === '/v3/auth/tokens') return iamLogin(res, body);
+    if (method === 'POST' && path === '/v3/auth/tokens') return iamLogin(res, body, req.headers.host);
 
     const isOpenstack = segs[0] === 'v2' && segs[1] === 'images';
     const isIms = segs[0] === 'v2' && segs[2] === 'images' && segs[4] === 'tags';
