@@ -82,7 +82,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   if (gated?.ok && gated.snapshot && gated.freeSlots) {
     result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], warnings: gated.warnings };
   } else try {
-    result = await preflight(config, context, log, { owner: ownerAuth, forbidden: forbiddenAuth, ownerLogin: ownerIam, forbiddenLogin: forbiddenIam }, runId);
+    const outsiderAuth = config.outsider ? authHeadersFor(config.outsider, outsiderSource ? () => outsiderSource.token() : noIam) : undefined;
+    result = await preflight(config, context, log, { owner: ownerAuth, forbidden: forbiddenAuth, outsider: outsiderAuth, ownerLogin: ownerIam, forbiddenLogin: forbiddenIam }, runId);
   } catch (err) {
     await context.dispose().catch(() => undefined);
     fail(err instanceof PreflightError || err instanceof Error ? err.message : String(err));

@@ -47,6 +47,7 @@ export async function preflightGate(given: SuiteConfig): Promise<GateResult> {
     const result = await preflight(config, context, log, {
       owner: authHeadersFor(config.owner, ownerLogin ?? none),
       forbidden: config.forbidden ? authHeadersFor(config.forbidden, forbiddenLogin ?? none) : undefined,
+      outsider: config.outsider ? authHeadersFor(config.outsider, sources.outsider ? () => sources.outsider!.token() : none) : undefined,
       ownerLogin,
       forbiddenLogin,
     });

@@ -29,6 +29,8 @@ export interface PreflightAuth {
   owner: AuthHeaders;
   /** The forbidden persona's headers, when one is configured. */
   forbidden?: AuthHeaders;
+  /** The outsider persona's headers, when one is configured. */
+  outsider?: AuthHeaders;
   /** IAM logins (once per run: the broker hands the same token to the workers). */
   ownerLogin?: () => Promise<string>;
   forbiddenLogin?: () => Promise<string>;
@@ -138,8 +140,21 @@ export async function preflight(config: SuiteConfig, request: APIRequestContext,
     }
   }
   await forbiddenCheck;
+  if (auth.outsider) await checkOutsider(config, owner, auth.outsider);
 
   return { snapshot, freeSlots, clockSkewMs, leftovers, warnings };
+}
+
+/** The outsider must be able to read its own image, or the cross-tenant test could only fail for the wrong reason. */
+async function checkOutsider(config: SuiteConfig, owner: ApiClient, headers: AuthHeaders): Promise<void> {
+  const at = { image: config.outsiderImageId, project: config.otherProjectId };
+  try {
+    await owner.as('outsider', headers).listTags(at, 'preflight');
+  } catch (err) {
+    const why = err instanceof HarnessError ? err.message : String(err);
+    if (/-> 401\b/.test(why)) throw new PreflightError(`the outsider persona's credentials were refused (401): check the IMS_OUTSIDER_* variables`);
+    throw new PreflightError(`the outsider persona cannot list its own image IMS_OUTSIDER_IMAGE_ID=${config.outsiderImageId}${config.dialect === 'ims' ? ` in IMS_OTHER_PROJECT_ID=${config.otherProjectId}` : ''}: ${why}`);
+  }
 }
 
 /** The forbidden persona's credentials must be valid: a 401 would turn every 403 test into a false failure. */
