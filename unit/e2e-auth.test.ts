@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { rmSync } from 'node:fs';
-import { outsiderVars, startReference, type ReferenceProcess } from '../scripts/lib/reference-process.js';
+import { startReference, type ReferenceProcess } from '../scripts/lib/reference-process.js';
 import { authVars, canarySeed, findSecrets, readJsonFile, runSuite, targetVars, tempDir, type Finished } from './lib/e2e.js';
 
 type Form = 'token' | 'aksk' | 'iam';
@@ -33,7 +33,7 @@ before(async () => {
       const ref = await startReference([], seed);
       refs.push(ref);
       const dir = tempDir(`auth-${owner}`);
-      const vars = { ...targetVars(seed, ref.url, dir), ...authVars(seed, ref.url, 'owner', owner), ...authVars(seed, ref.url, 'forbidden', forbidden), ...outsiderVars(seed) };
+      const vars = { ...targetVars(seed, ref.url, dir), ...authVars(seed, ref.url, 'owner', owner), ...authVars(seed, ref.url, 'forbidden', forbidden) };
       outcomes.set(owner, { run: await runSuite(vars), dir, canaries });
     }),
   );
