@@ -132,7 +132,7 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   const dialect: Dialect = dialectRaw === 'openstack' ? 'openstack' : 'ims';
 
   const endpointRaw = env.IMS_ENDPOINT?.trim();
-  let owner = readCredentials(env, 'IMS_', problems, dialect);
+  let owner = readCredentials(env, PERSONA_PREFIX.owner, problems, dialect);
   const endpointFromCatalogue = !endpointRaw && owner?.form === 'keystone';
   const embedded = !endpointRaw && !endpointFromCatalogue;
   let endpoint = '';
@@ -165,8 +165,8 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   if (otherImageId && otherImageId === imageId) problems.push('IMS_OTHER_IMAGE_ID must name a different image than IMS_IMAGE_ID');
   if (otherProjectId && otherProjectId === projectId) problems.push('IMS_OTHER_PROJECT_ID must differ from IMS_PROJECT_ID');
 
-  let forbidden = readCredentials(env, 'IMS_FORBIDDEN_', problems, dialect);
-  let outsider = readCredentials(env, 'IMS_OUTSIDER_', problems, dialect);
+  let forbidden = readCredentials(env, PERSONA_PREFIX.forbidden, problems, dialect);
+  let outsider = readCredentials(env, PERSONA_PREFIX.outsider, problems, dialect);
   if (embedded) {
     owner ??= { form: 'token', token: seed.tokens.owner };
     forbidden ??= { form: 'token', token: seed.tokens.forbidden };
