@@ -4,6 +4,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HarnessError } from './errors.js';
 import { registerSecret } from './redact.js';
+import type { IssuedToken } from './auth/openstack.js';
+import { needsRenewal } from './auth/token-source.js';
+
+type TokenPersona = 'owner' | 'forbidden' | 'outsider';
 
 interface Waiter {
   image: string;
@@ -15,14 +19,14 @@ interface Waiter {
 export interface BrokerOptions {
   /** Free tag slots per image id. */
   slots: Record<string, number>;
-  iamTokens?: Partial<Record<'owner' | 'forbidden', () => Promise<string>>>;
+  /** The run's login tokens; each source logs in once and again before its token expires. */
+  iamTokens?: Partial<Record<TokenPersona, { issued(): Promise<IssuedToken> } | undefined>>;
 }
 
 export async function startBroker(opts: BrokerOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const free = new Map(Object.entries(opts.slots));
   const capacity = new Map(free);
   const queue: Waiter[] = [];
-  const tokens = new Map<string, Promise<string>>();
 
   // Strict FIFO: a large request at the head is not starved by a stream of small ones.
   const pump = () => {
@@ -60,12 +64,11 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
         reply(200, {});
         return pump();
       }
-      const persona = /^\/iam\/(owner|forbidden)$/.exec(req.url ?? '')?.[1] as 'owner' | 'forbidden' | undefined;
+      const persona = /^\/iam\/(owner|forbidden|outsider)$/.exec(req.url ?? '')?.[1] as TokenPersona | undefined;
       const source = persona && opts.iamTokens?.[persona];
       if (source) {
-        if (!tokens.has(persona!)) tokens.set(persona!, source());
-        tokens.get(persona!)!.then(
-          (token) => reply(200, { token }),
+        source.issued().then(
+          ({ token, expiresAt }) => reply(200, { token, expiresAt }),
           (err: unknown) => reply(502, { error: err instanceof Error ? err.message : String(err) }),
         );
         return;
@@ -82,7 +85,7 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
 }
 
 export class BrokerClient {
-  private readonly tokens = new Map<string, Promise<string>>();
+  private readonly tokens = new Map<string, { at: number; issued: Promise<IssuedToken> }>();
 
   constructor(private readonly url: string) {}
 
@@ -102,17 +105,20 @@ export class BrokerClient {
     if (count > 0) await this.call('/slots/release', { image, count });
   }
 
-  /** The run's IAM token for the persona: asked once per worker, and scrubbed from anything this process writes. */
-  iamToken(persona: 'owner' | 'forbidden'): Promise<string> {
-    let token = this.tokens.get(persona);
-    if (!token) {
-      token = this.call<{ token: string }>(`/iam/${persona}`).then(({ token: t }) => {
-        registerSecret(t);
-        return t;
-      });
-      token.catch(() => this.tokens.delete(persona)); // a failed ask may be retried by the next test
-      this.tokens.set(persona, token);
+  /** The run's login token for the persona: asked once per worker (again near its expiry), scrubbed from anything this process writes. */
+  async iamToken(persona: TokenPersona): Promise<string> {
+    const held = this.tokens.get(persona);
+    if (held) {
+      const t = await held.issued.catch(() => undefined);
+      if (t && !needsRenewal(t, held.at, Date.now())) return t.token;
     }
-    return token;
+    const issued = this.call<IssuedToken>(`/iam/${persona}`).then((t) => {
+      registerSecret(t.token);
+      return t;
+    });
+    const entry = { at: Date.now(), issued };
+    issued.catch(() => this.tokens.get(persona) === entry && this.tokens.delete(persona)); // the next test may ask again
+    this.tokens.set(persona, entry);
+    return (await issued).token;
   }
 }

@@ -12,7 +12,7 @@ import { HarnessError } from './errors.js';
 import { serialTurn } from './serial-turn.js';
 import type { RateLimiter } from './rate-limit.js';
 
-export type PersonaName = 'owner' | 'forbidden';
+export type PersonaName = 'owner' | 'forbidden' | 'outsider';
 
 export interface TargetAddress {
   /** Defaults to the configured image. */

@@ -3,11 +3,17 @@ import { existsSync, readFileSync } from 'node:fs';
 import type { Dialect } from './spec.js';
 import { EMBEDDED_SEED } from './embedded-target.js';
 import { readProxy, type ProxySettings } from './proxy.js';
+import { osVariable, readOpenStackCredentials, type KeystoneCredentials } from './auth/openstack.js';
 
 export type Credentials =
   | { form: 'token'; token: string }
   | { form: 'aksk'; accessKey: string; secretKey: string }
-  | { form: 'iam'; endpoint: string; username: string; password: string; domain: string };
+  | { form: 'iam'; endpoint: string; username: string; password: string; domain: string }
+  | KeystoneCredentials;
+
+/** The suite's personas and the prefix of their variables. */
+export const PERSONA_PREFIX = { owner: 'IMS_', forbidden: 'IMS_FORBIDDEN_', outsider: 'IMS_OUTSIDER_' } as const;
+export type Persona = keyof typeof PERSONA_PREFIX;
 
 export interface SuiteConfig {
   endpoint: string;
@@ -19,6 +25,11 @@ export interface SuiteConfig {
   otherProjectId?: string;
   owner?: Credentials;
   forbidden?: Credentials;
+  /** A persona of another project (IMS_OTHER_PROJECT_ID in the ims dialect) that owns outsiderImageId: DT-09's cross-tenant case. */
+  outsider?: Credentials;
+  outsiderImageId?: string;
+  /** No IMS_ENDPOINT, OpenStack credentials: the endpoint comes from the owner's token's catalogue (set before the run). */
+  endpointFromCatalogue?: boolean;
   tagQuota: number;
   timeoutMs: number;
   maxRps?: number;
@@ -56,6 +67,12 @@ export const KNOWN_VARIABLES = [
   'IMS_SERIAL_WRITES',
   // The target's identity (vendor, product, version): recorded in the report; required by certify.
   'IMS_VENDOR', 'IMS_PRODUCT', 'IMS_PRODUCT_VERSION',
+  'IMS_OUTSIDER_IMAGE_ID', 'IMS_OUTSIDER_AUTH_TOKEN', 'IMS_OUTSIDER_ACCESS_KEY', 'IMS_OUTSIDER_SECRET_KEY', 'IMS_OUTSIDER_IAM_ENDPOINT',
+  'IMS_OUTSIDER_IAM_USERNAME', 'IMS_OUTSIDER_IAM_PASSWORD', 'IMS_OUTSIDER_IAM_DOMAIN', 'IMS_OS_INTERFACE', 'IMS_OS_REGION',
+  ...(['IMS_FORBIDDEN_', 'IMS_OUTSIDER_'] as const).flatMap((p) =>
+    ['CLOUD', 'AUTH_URL', 'USERNAME', 'PASSWORD', 'PROJECT_NAME', 'PROJECT_ID', 'USER_DOMAIN_NAME', 'PROJECT_DOMAIN_NAME', 'INTERFACE', 'REGION_NAME'].map((n) => `${p}OS_${n}`),
+  ),
+  'IMS_RUN_IAM_TOKEN_OUTSIDER', 'IMS_RUN_TOKEN_EXPIRES_OWNER', 'IMS_RUN_TOKEN_EXPIRES_FORBIDDEN', 'IMS_RUN_TOKEN_EXPIRES_OUTSIDER',
   // Set by the runner itself for its worker processes.
   'IMS_RUN_ID', 'IMS_REFERENCE_PORT', 'IMS_REFERENCE_LATENCY_MS', 'IMS_BROKER_URL', 'IMS_RUN_IAM_TOKEN_OWNER', 'IMS_RUN_IAM_TOKEN_FORBIDDEN',
   'IMS_PREFLIGHT_RUN_ID',
@@ -63,7 +80,7 @@ export const KNOWN_VARIABLES = [
 
 type Env = Record<string, string | undefined>;
 
-function readCredentials(env: Env, prefix: 'IMS_' | 'IMS_FORBIDDEN_', problems: string[]): Credentials | undefined {
+function readCredentials(env: Env, prefix: string, problems: string[], dialect: Dialect = 'ims'): Credentials | undefined {
   const v = (name: string) => env[`${prefix}${name}`]?.trim() || undefined;
   const forms: Credentials[] = [];
   const token = v('AUTH_TOKEN');
@@ -79,7 +96,15 @@ function readCredentials(env: Env, prefix: 'IMS_' | 'IMS_FORBIDDEN_', problems: 
     problems.push(`IAM authentication needs ${missing.join(', ')} as well`);
   }
   if (iam.endpoint && iamSet.length === 4 && !/^https?:\/\//.test(iam.endpoint)) problems.push(`${prefix}IAM_ENDPOINT must be an http(s) URL`);
-  if (forms.length > 1) problems.push(`${prefix}: set one authentication form (token, AK/SK or IAM), not ${forms.map((f) => f.form).join(' and ')}`);
+  // OpenStack's conventions (openstack dialect). The owner's OS_* may be ambient in an OpenStack user's shell: an
+  // IMS_* form given explicitly wins over them; the other personas' prefixed names are never ambient.
+  if (dialect === 'openstack' && !(prefix === 'IMS_' && forms.length)) {
+    const os = readOpenStackCredentials(env, prefix, problems);
+    if (os) forms.push(os);
+  } else if (dialect === 'ims' && prefix !== 'IMS_' && Object.keys(env).some((n) => n.startsWith(osVariable(prefix, '')) && env[n]?.trim())) {
+    problems.push(`${osVariable(prefix, '*')}: OpenStack credentials are read in the openstack dialect only (IMS_API_DIALECT=openstack)`);
+  }
+  if (forms.length > 1) problems.push(`${prefix}: set one authentication form (token, AK/SK, IAM or OpenStack), not ${forms.map((f) => f.form).join(' and ')}`);
   return forms[0];
 }
 
@@ -105,7 +130,9 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   const dialect: Dialect = dialectRaw === 'openstack' ? 'openstack' : 'ims';
 
   const endpointRaw = env.IMS_ENDPOINT?.trim();
-  const embedded = !endpointRaw;
+  let owner = readCredentials(env, PERSONA_PREFIX.owner, problems, dialect);
+  const endpointFromCatalogue = !endpointRaw && owner?.form === 'keystone';
+  const embedded = !endpointRaw && !endpointFromCatalogue;
   let endpoint = '';
   let proxy: ProxySettings | undefined;
   if (endpointRaw) {
@@ -119,7 +146,7 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
     } catch {
       problems.push(`IMS_ENDPOINT is not a URL: ${JSON.stringify(endpointRaw)}`);
     }
-  } else {
+  } else if (!endpointFromCatalogue) {
     const port = env.IMS_REFERENCE_PORT?.trim();
     if (!port) problems.push('IMS_ENDPOINT is not set and no embedded reference target was started (run through npm run conformance)');
     endpoint = `http://127.0.0.1:${port ?? 0}`;
@@ -136,12 +163,18 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   if (otherImageId && otherImageId === imageId) problems.push('IMS_OTHER_IMAGE_ID must name a different image than IMS_IMAGE_ID');
   if (otherProjectId && otherProjectId === projectId) problems.push('IMS_OTHER_PROJECT_ID must differ from IMS_PROJECT_ID');
 
-  let owner = readCredentials(env, 'IMS_', problems);
-  let forbidden = readCredentials(env, 'IMS_FORBIDDEN_', problems);
+  let forbidden = readCredentials(env, PERSONA_PREFIX.forbidden, problems, dialect);
+  let outsider = readCredentials(env, PERSONA_PREFIX.outsider, problems, dialect);
   if (embedded) {
     owner ??= { form: 'token', token: seed.tokens.owner };
     forbidden ??= { form: 'token', token: seed.tokens.forbidden };
+    outsider ??= { form: 'token', token: seed.tokens.otherProject };
   }
+  const outsiderImageId = pick('IMS_OUTSIDER_IMAGE_ID', seed.otherProjectImageId);
+  if (outsider && !outsiderImageId) problems.push('the outsider persona (IMS_OUTSIDER_*) needs IMS_OUTSIDER_IMAGE_ID: the image it owns in the other project');
+  if (outsiderImageId && !outsider) problems.push('IMS_OUTSIDER_IMAGE_ID needs the outsider persona\'s credentials (IMS_OUTSIDER_AUTH_TOKEN, the AK/SK, IAM or OS variables)');
+  if (outsider && dialect === 'ims' && !otherProjectId) problems.push('the outsider persona needs IMS_OTHER_PROJECT_ID in the ims dialect: the project that owns IMS_OUTSIDER_IMAGE_ID');
+  if (outsiderImageId && (outsiderImageId === imageId || outsiderImageId === otherImageId)) problems.push("IMS_OUTSIDER_IMAGE_ID must be the outsider's own image, not one of the owner's");
 
   const caFile = env.IMS_CA_FILE?.trim() || undefined;
   if (caFile && !existsSync(caFile)) problems.push(`IMS_CA_FILE does not exist: ${caFile}`);
@@ -161,6 +194,9 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
     otherProjectId: dialect === 'ims' ? otherProjectId : undefined,
     owner,
     forbidden,
+    outsider: outsider && outsiderImageId ? outsider : undefined,
+    outsiderImageId: outsider ? outsiderImageId : undefined,
+    endpointFromCatalogue,
     tagQuota: positiveInt(env, 'IMS_TAG_QUOTA', 10, problems)!,
     timeoutMs: positiveInt(env, 'IMS_TIMEOUT_MS', 10_000, problems)!,
     maxRps: positiveInt(env, 'IMS_MAX_RPS', undefined, problems),
@@ -189,6 +225,8 @@ export function describeConfig(c: SuiteConfig): Record<string, unknown> {
     otherProjectId: c.otherProjectId ?? null,
     ownerAuth: c.owner?.form ?? 'none',
     forbiddenPersona: c.forbidden?.form ?? 'not configured',
+    outsiderPersona: c.outsider?.form ?? 'not configured',
+    outsiderImageId: c.outsiderImageId ?? null,
     tagQuota: c.tagQuota,
     timeoutMs: c.timeoutMs,
     maxRps: c.maxRps ?? null,

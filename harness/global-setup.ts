@@ -8,7 +8,7 @@ import { startBroker } from './broker.js';
 import { registerConfigSecrets } from './secrets.js';
 import { redactText } from './redact.js';
 import { openSession } from './session.js';
-import { GATE_RUN_VARIABLE, IAM_TOKEN_VARIABLES } from './preflight-gate.js';
+import { GATE_RUN_VARIABLE } from './preflight-gate.js';
 import { ledgerFile, markRunAlive, markRunEnded, outstanding, readLedger } from './ledger.js';
 import { caProblem, transportWarnings } from './transport.js';
 import { isRecentRunKey, runOfKey } from './run-id.js';
@@ -49,9 +49,16 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const ca = caProblem(config);
   if (ca) fail(ca);
 
-  // The token `npm run conformance` got in its preflight gate: the same login, not a second one.
-  const givenTokens = { owner: process.env[IAM_TOKEN_VARIABLES.owner], forbidden: process.env[IAM_TOKEN_VARIABLES.forbidden] };
-  const session = await openSession(config, { log, givenTokens });
+  // The tokens `npm run conformance` got in its preflight gate: the same logins, not second ones.
+  let session: Awaited<ReturnType<typeof openSession>>;
+  try {
+    session = await openSession(config, { log, handedOverTokens: true });
+  } catch (err) {
+    fail(err instanceof Error ? err.message : String(err));
+  }
+  // A direct `playwright test` with the endpoint from the catalogue: this process and the workers use the one found.
+  if (config.endpointFromCatalogue) process.env.IMS_ENDPOINT = session.config.endpoint;
+  config = session.config;
   let result: PreflightResult;
   if (gated?.ok && gated.snapshot && gated.freeSlots) {
     result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], writeProbe: gated.writeProbe, serialWrites: gated.serialWrites, warnings: gated.warnings };

@@ -3,6 +3,7 @@
 import type { SuiteConfig } from './config.js';
 import { ApiClient } from './client.js';
 import type { Session } from './session.js';
+import type { AuthHeaders } from './auth/credentials.js';
 import { RateLimiter } from './rate-limit.js';
 import { HarnessError } from './errors.js';
 import { IamLoginError } from './auth/iam.js';
@@ -37,7 +38,9 @@ export class PreflightError extends Error {
 
 function credentialVariables(c: SuiteConfig, who: 'owner' | 'forbidden'): string {
   const p = who === 'owner' ? 'IMS_' : 'IMS_FORBIDDEN_';
-  const form = who === 'owner' ? c.owner?.form : c.forbidden?.form;
+  const creds = who === 'owner' ? c.owner : c.forbidden;
+  if (creds?.form === 'keystone') return creds.source;
+  const form = creds?.form;
   return form === 'aksk' ? `${p}ACCESS_KEY/${p}SECRET_KEY` : form === 'iam' ? `${p}IAM_USERNAME/${p}IAM_PASSWORD/${p}IAM_DOMAIN` : `${p}AUTH_TOKEN`;
 }
 
@@ -47,7 +50,9 @@ async function login(config: SuiteConfig, who: 'owner' | 'forbidden', fetchToken
     await fetchToken();
   } catch (err) {
     if (!(err instanceof IamLoginError)) throw err;
-    if (err.kind === 'unreachable') throw new PreflightError(`${p}IAM_ENDPOINT: ${err.message}`);
+    const keystone = (who === 'owner' ? config.owner : config.forbidden)?.form === 'keystone';
+    if (err.kind === 'unreachable') throw new PreflightError(keystone ? err.message : `${p}IAM_ENDPOINT: ${err.message}`);
+    if (keystone) throw new PreflightError(`the ${who} persona's Keystone login failed: ${err.message}`);
     throw new PreflightError(`the ${who} persona's IAM login failed: ${err.message}: check ${credentialVariables(config, who)} (and that the user may work in IMS_PROJECT_ID=${config.projectId})`);
   }
 }
@@ -59,7 +64,7 @@ export async function preflight(session: Session, runId?: string): Promise<Prefl
   const quick: SuiteConfig = { ...config, timeoutMs: Math.min(config.timeoutMs, 3_000) };
   const limiter = new RateLimiter(config.maxRps);
   const owner = new ApiClient(request, quick, log, 'owner', auth.owner, limiter);
-  if (logins.owner) await login(config, 'owner', logins.owner);
+  if (logins.owner) await login(config, 'owner', () => logins.owner!.token());
 
   let tags: Map<string, string | null> | undefined;
   let listError: unknown;
@@ -129,6 +134,10 @@ export async function preflight(session: Session, runId?: string): Promise<Prefl
     }
   }
   await forbiddenCheck;
+  if (auth.outsider) {
+    const problem = await checkOutsider(config, owner, auth.outsider);
+    if (problem) warnings.push(problem);
+  }
 
   // Last: the probe needs the free slots confirmed, and its keys are gone again before any test starts.
   let writeProbe: WriteProbeRecord | undefined;
@@ -150,9 +159,27 @@ export async function preflight(session: Session, runId?: string): Promise<Prefl
   return { snapshot, freeSlots, clockSkewMs, leftovers, writeProbe, serialWrites, warnings };
 }
 
+/**
+ * The outsider's credentials must be valid (a 401 is a configuration error, as for the forbidden persona). Any other
+ * refusal to read its own image is a warning: the cross-tenant test then reports itself blocked, and a target that
+ * confuses its users (no authentication at all) still gets a verdict.
+ */
+async function checkOutsider(config: SuiteConfig, owner: ApiClient, headers: AuthHeaders): Promise<string | undefined> {
+  const at = { image: config.outsiderImageId, project: config.otherProjectId };
+  try {
+    await owner.as('outsider', headers).listTags(at, 'preflight');
+    return undefined;
+  } catch (err) {
+    const why = err instanceof HarnessError ? err.message : String(err);
+    if (/-> 401\b/.test(why)) throw new PreflightError(`the outsider persona's credentials were refused (401): check the IMS_OUTSIDER_* variables`);
+    if (!/-> \d{3}\b/.test(why)) throw new PreflightError(`the outsider persona's request did not get an answer: ${why}`);
+    return `the outsider persona cannot list its own image IMS_OUTSIDER_IMAGE_ID=${config.outsiderImageId}${config.dialect === 'ims' ? ` in IMS_OTHER_PROJECT_ID=${config.otherProjectId}` : ''} (${why}): the cross-tenant case will be blocked`;
+  }
+}
+
 /** The forbidden persona's credentials must be valid: a 401 would turn every 403 test into a false failure. */
 async function checkForbidden({ config, auth, logins, log }: Session, owner: ApiClient): Promise<void> {
-  if (logins.forbidden) await login(config, 'forbidden', logins.forbidden);
+  if (logins.forbidden) await login(config, 'forbidden', () => logins.forbidden!.token());
   const forbidden = owner.as('forbidden', auth.forbidden!);
   await forbidden.listTags({}, 'preflight').catch(() => undefined); // a 403 on the list is fine
   const last = log.exchanges.filter((e) => e.persona === 'forbidden').at(-1);

@@ -20,7 +20,10 @@ function freeLoopbackPort(): number {
 export function prepareRun(env: NodeJS.ProcessEnv = process.env): RunSetup {
   dotenv.config({ quiet: true });
   env.IMS_RUN_ID ||= newRunId();
-  const embedded = !env.IMS_ENDPOINT?.trim();
+  // OpenStack credentials without IMS_ENDPOINT: the endpoint comes from the catalogue (the global setup sets it).
+  const catalogue = env.IMS_API_DIALECT?.trim() === 'openstack' && !env.IMS_AUTH_TOKEN?.trim() && !env.IMS_ACCESS_KEY?.trim() && !env.IMS_IAM_ENDPOINT?.trim() &&
+    !!(env.OS_CLOUD?.trim() || env.OS_AUTH_URL?.trim());
+  const embedded = !env.IMS_ENDPOINT?.trim() && !catalogue;
   if (embedded) env.IMS_REFERENCE_PORT ||= String(freeLoopbackPort());
   return { runId: env.IMS_RUN_ID, embedded, referencePort: embedded ? Number(env.IMS_REFERENCE_PORT) : undefined };
 }

@@ -10,11 +10,12 @@ function register(c: Credentials | undefined): void {
     registerSecret(c.secretKey);
     registerSecret(c.accessKey);
   }
-  if (c.form === 'iam') registerSecret(c.password);
+  if (c.form === 'iam' || c.form === 'keystone') registerSecret(c.password);
 }
 
 export function registerConfigSecrets(config: SuiteConfig): void {
   register(config.owner);
   register(config.forbidden);
+  register(config.outsider);
   registerSecret(config.proxy?.password);
 }

@@ -1,50 +1,53 @@
 // One bootstrap for the processes that talk to the target outside the tests (the runner's preflight gate, the
-// global setup, the sweep): the request context, each persona's headers with its IAM login memoised (one login per
-// persona per process, or the token the runner already got), and the owner's client. Workers get the same tokens
-// from the broker (fixtures/index.ts).
+// global setup, the sweep): the request context, each persona's login source (IAM or Keystone: one login per run,
+// renewed before expiry, or the token the runner already got), their headers, the endpoint from the service catalogue
+// when it is not configured, and the owner's client. Workers get the same tokens from the broker (fixtures/index.ts).
 import type { APIRequestContext } from '@playwright/test';
-import type { SuiteConfig } from './config.js';
-import { ApiClient, type PersonaName } from './client.js';
+import type { Persona, SuiteConfig } from './config.js';
+import { ApiClient } from './client.js';
 import { ExchangeLog } from './exchanges.js';
 import { RateLimiter } from './rate-limit.js';
 import { authHeadersFor, type AuthHeaders } from './auth/credentials.js';
-import { fetchIamToken } from './auth/iam.js';
+import { endpointFromCatalogue, handedOver, loginSource, PERSONAS } from './auth/logins.js';
+import type { TokenSource } from './auth/token-source.js';
 import { registerConfigSecrets } from './secrets.js';
-import { registerSecret } from './redact.js';
 import { newRequestContext } from './transport.js';
 
-/** An IAM login is one quick exchange: bounded so an unreachable IAM endpoint is told within seconds. */
-const IAM_TIMEOUT_MS = 3_000;
-
 export interface Session {
+  /** The configuration, with the endpoint resolved from the catalogue when it came from there. */
   config: SuiteConfig;
   context: APIRequestContext;
   log: ExchangeLog;
-  /** The persona's IAM login, memoised; undefined when the persona does not use IAM. */
-  logins: Partial<Record<PersonaName, () => Promise<string>>>;
-  auth: { owner: AuthHeaders; forbidden?: AuthHeaders };
+  /** The persona's login source; undefined when its credentials need no login (a token, AK/SK). */
+  logins: Partial<Record<Persona, TokenSource>>;
+  /** Headers per configured persona. */
+  auth: Partial<Record<Persona, AuthHeaders>> & { owner: AuthHeaders };
   owner: ApiClient;
   dispose(): Promise<void>;
 }
 
-export async function openSession(config: SuiteConfig, opts: { log?: ExchangeLog; givenTokens?: Partial<Record<PersonaName, string>> } = {}): Promise<Session> {
-  registerConfigSecrets(config);
-  const context = await newRequestContext(config);
+/** Opens a session; `handedOverTokens`: take the tokens the runner's gate got (the global setup). Throws a one-line Error when the catalogue has no usable endpoint. */
+export async function openSession(given: SuiteConfig, opts: { log?: ExchangeLog; handedOverTokens?: boolean } = {}): Promise<Session> {
+  registerConfigSecrets(given);
+  const context = await newRequestContext(given);
   const log = opts.log ?? new ExchangeLog();
   const logins: Session['logins'] = {};
-  for (const who of ['owner', 'forbidden'] as const) {
-    const creds = who === 'owner' ? config.owner : config.forbidden;
-    if (creds?.form !== 'iam') continue;
-    const given = opts.givenTokens?.[who];
-    registerSecret(given);
-    let token: Promise<string> | undefined = given ? Promise.resolve(given) : undefined;
-    logins[who] = () => (token ??= fetchIamToken(creds, config.projectId, { context, timeoutMs: Math.min(config.timeoutMs, IAM_TIMEOUT_MS), log, persona: who }));
+  for (const who of PERSONAS) {
+    const source = loginSource(given, who, { context, log, given: opts.handedOverTokens ? handedOver(who) : undefined });
+    if (source) logins[who] = source;
   }
-  const notIam = () => Promise.reject(new Error('not an IAM persona'));
-  const auth: Session['auth'] = {
-    owner: authHeadersFor(config.owner, logins.owner ?? notIam),
-    forbidden: config.forbidden ? authHeadersFor(config.forbidden, logins.forbidden ?? notIam) : undefined,
-  };
+  let config = given;
+  try {
+    // OpenStack credentials and no IMS_ENDPOINT: the image service's address is in the owner's token's catalogue.
+    if (config.endpointFromCatalogue) config = { ...config, endpoint: await endpointFromCatalogue(config, logins.owner!), endpointFromCatalogue: false };
+  } catch (err) {
+    await context.dispose().catch(() => undefined);
+    throw err;
+  }
+  const notLogin = () => Promise.reject(new Error('this persona has no login'));
+  const headers = (who: Persona) => authHeadersFor(config[who], logins[who] ? () => logins[who]!.token() : notLogin);
+  const auth: Session['auth'] = { owner: headers('owner') };
+  for (const who of ['forbidden', 'outsider'] as const) if (config[who]) auth[who] = headers(who);
   return {
     config,
     context,

@@ -126,6 +126,8 @@ const servers = targets.map((set) => {
           `IMS_OTHER_PROJECT_ID=${seed.otherProjectId}`,
           `IMS_AUTH_TOKEN=${seed.tokens.owner}`,
           `IMS_FORBIDDEN_AUTH_TOKEN=${seed.tokens.forbidden}`,
+          `IMS_OUTSIDER_AUTH_TOKEN=${seed.tokens.otherProject}`,
+          `IMS_OUTSIDER_IMAGE_ID=${seed.otherProjectImageId}`,
         ].join('\n') + '\n',
       );
     }

@@ -45,6 +45,7 @@ export const MUTANTS = {
   'error-text-plain': 'error bodies are JSON but declared as text/plain',
   'delete-204-noop': 'answers 204 to every delete of an existing key but removes nothing',
   'lost-writes': "reads the image's whole tag set, changes it and writes it back: overlapping writes are lost (like OpenStack Glance)",
+  'no-project-scoping': "the service ignores which project owns the image: it trusts the path's project (ims) or finds any image by id (openstack)",
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;

@@ -135,7 +135,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     res.end(text);
   }
 
-  function iamLogin(res: ServerResponse, body: Buffer): void {
+  function iamLogin(res: ServerResponse, body: Buffer, host: string | undefined): void {
     try {
       const auth = JSON.parse(body.toString('utf8')) as {
         auth?: { identity?: { password?: { user?: { name?: string; password?: string; domain?: { name?: string } } } }; scope?: { project?: { id?: string } } };
@@ -146,7 +146,9 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       if (!persona || (scope !== undefined && scope !== persona.projectId)) return fail(res, 401, 'IAM.0001', 'the user name or password is wrong');
       const token = `iam-${randomBytes(24).toString('hex')}`;
       personas.issueToken(token, persona);
-      sendJson(res, 201, { token: { expires_at: new Date(Date.now() + 86_400_000).toISOString(), project: { id: persona.projectId } } }, { 'X-Subject-Token': token });
+      // A Keystone-like catalogue naming this target as the image service (OpenStack clients find the endpoint there).
+      const catalog = [{ type: 'image', name: 'reference', endpoints: [{ interface: 'public', region_id: 'reference', url: `http://${host ?? '127.0.0.1'}` }] }];
+      sendJson(res, 201, { token: { expires_at: new Date(Date.now() + 86_400_000).toISOString(), project: { id: persona.projectId }, catalog } }, { 'X-Subject-Token': token });
     } catch {
       fail(res, 400, 'IAM.0002', 'the request body is not JSON');
     }
@@ -166,7 +168,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && path === '/') return sendJson(res, 200, { service: 'ims reference target', dialects: ['ims', 'openstack'] });
-    if (method === 'POST' && path === '/v3/auth/tokens') return iamLogin(res, body);
+    if (method === 'POST' && path === '/v3/auth/tokens') return iamLogin(res, body, req.headers.host);
 
     const isOpenstack = segs[0] === 'v2' && segs[1] === 'images';
     const isIms = segs[0] === 'v2' && segs[2] === 'images' && segs[4] === 'tags';
@@ -195,7 +197,8 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   async function handleIms(res: ServerResponse, segs: string[], persona: Persona, method: string, body: Buffer, preDeleted: boolean): Promise<void> {
     const [, projectId = '', , imageId = ''] = segs;
     let tags = store.tags(projectId, imageId);
-    if (persona.projectId !== projectId) {
+    // no-project-scoping: the token's project is never compared with the path's.
+    if (persona.projectId !== projectId && !has('no-project-scoping')) {
       const crossDelete = has('cross-project-delete') && method === 'DELETE' && persona.name === 'owner';
       if (!crossDelete) return fail(res, has('cross-project-404') ? 404 : 403, 'IMG.0403', 'the token is not scoped to this project');
       tags = store.anyImage(imageId);
@@ -227,7 +230,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   async function handleOpenstack(res: ServerResponse, segs: string[], persona: Persona, method: string, preDeleted: boolean): Promise<void> {
     const imageId = segs[2] ?? '';
     const owner = store.projectOf(imageId);
-    const tags = owner === persona.projectId ? store.anyImage(imageId) : undefined;
+    const tags = owner === persona.projectId || has('no-project-scoping') ? store.anyImage(imageId) : undefined;
     if (!tags) {
       if (has('unknown-image-204') && method === 'DELETE') return noContent(res);
       return fail(res, options.unknownImageStatus ?? 404, 'IMG.0404', 'the image does not exist');

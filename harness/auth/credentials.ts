@@ -11,13 +11,14 @@ export interface SignableRequest {
 
 export type AuthHeaders = (req: SignableRequest) => Promise<Record<string, string>>;
 
-/** `iamToken` supplies the run's shared IAM token for the persona (fetched once per run). */
+/** `iamToken` supplies the run's shared login token (IAM or Keystone) for the persona: fetched once per run, renewed before expiry. */
 export function authHeadersFor(creds: Credentials | undefined, iamToken: () => Promise<string>): AuthHeaders {
   if (!creds) return async () => ({});
   switch (creds.form) {
     case 'token':
       return async () => ({ 'X-Auth-Token': creds.token });
     case 'iam':
+    case 'keystone':
       return async () => ({ 'X-Auth-Token': await iamToken() });
     case 'aksk':
       return async (req) =>

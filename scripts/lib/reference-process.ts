@@ -82,7 +82,12 @@ export function targetVars(url: string, seed: TargetSeed): Record<string, string
 
 /** The variables a user would set to point the suite at a target with this seed (token form). */
 function targetEnv(url: string, seed: TargetSeed): Record<string, string> {
-  return { ...targetVars(url, seed), IMS_AUTH_TOKEN: seed.tokens.owner, IMS_FORBIDDEN_AUTH_TOKEN: seed.tokens.forbidden };
+  return { ...targetVars(url, seed), IMS_AUTH_TOKEN: seed.tokens.owner, IMS_FORBIDDEN_AUTH_TOKEN: seed.tokens.forbidden, ...outsiderVars(seed) };
+}
+
+/** The outsider persona: a user of the other project and the image it owns there (DT-09's cross-tenant case). */
+export function outsiderVars(seed: TargetSeed): Record<string, string> {
+  return { IMS_OUTSIDER_AUTH_TOKEN: seed.tokens.otherProject, IMS_OUTSIDER_IMAGE_ID: seed.otherProjectImageId };
 }
 
 /** The environment for a suite run: the caller's, minus any IMS_* it had, plus the given ones. */

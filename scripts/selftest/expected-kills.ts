@@ -56,4 +56,6 @@ export const EXPECTED_KILLS: Record<MutantName, ExpectedKill> = {
   'error-text-plain': { requirements: ['DT-11'] },
   'delete-204-noop': { requirements: ['DT-03'], leavesTags: true },
   'lost-writes': { requirements: ['DT-06', 'DT-17'], exact: true },
+  // Only the outsider's own image (tests/cross-tenant.spec.ts) exposes it: the owner's image is not in the other project.
+  'no-project-scoping': { requirements: ['DT-09'] },
 };

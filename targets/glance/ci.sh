@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
-# CI step (run by .ci/run after npm test): the suite against a real implementation, OpenStack Glance.
-# Installs python3-glance when missing, starts a throwaway Glance (run-glance.sh: sqlite in a temp folder, no
-# Keystone, loopback only, one image), runs the suite in the openstack dialect, stops Glance, and passes when every
-# requirement's outcome equals expected-outcomes.txt (a new failure and an unexpected pass both fail the step).
+# CI step (run by .ci/run after npm test): the suite against a real implementation, OpenStack Glance behind Keystone.
+# Installs Debian's python3-glance, python3-keystone and python3-keystonemiddleware when missing, starts a throwaway
+# Keystone + Glance (run-glance.sh: sqlite in a temp folder, loopback only, free ports), runs the suite in the openstack
+# dialect with OpenStack's own credential conventions (a clouds.yaml: owner, forbidden and outsider personas; the
+# endpoint from the service catalogue), stops both, and passes when every requirement's outcome equals
+# expected-outcomes.txt (a new failure and an unexpected pass both fail the step). It then proves the comparison can
+# fail: the same results against the list with one line deliberately wrong must be refused.
 #
 # Env: GLANCE_SKIP=1 skips the step (where apt is unavailable) and says so loudly;
 #      GLANCE_RESULTS_DIR (default results/glance); GLANCE_READY_TIMEOUT (s, default 60 here).
@@ -22,13 +25,13 @@ fi
 
 t0=$SECONDS
 if ! "$here/install.sh"; then
-  echo "glance: cannot install python3-glance (apt unavailable?); set GLANCE_SKIP=1 to skip this step knowingly" >&2
+  echo "glance: cannot install python3-glance/python3-keystone (apt unavailable?); set GLANCE_SKIP=1 to skip this step knowingly" >&2
   exit 2
 fi
 t_install=$((SECONDS - t0))
 
 # The run sees only the variables run-glance.sh exports: credentials meant for another target never reach Glance.
-for v in $(compgen -e | grep '^IMS_'); do unset "$v"; done
+for v in $(compgen -e | grep -E '^(IMS_|OS_)'); do unset "$v"; done
 results=${GLANCE_RESULTS_DIR:-results/glance}
 export GLANCE_READY_TIMEOUT=${GLANCE_READY_TIMEOUT:-60}
 quota=${GLANCE_IMAGE_TAG_QUOTA:-128}
@@ -52,5 +55,15 @@ fi
 
 npx --no-install tsx scripts/check-expectations.ts "$here/expected-outcomes.txt" "$results"
 check=$?
-echo "glance: install ${t_install} s, Glance + suite ${t_run} s, total $((SECONDS - t0)) s; results in $results" >&2
+# The comparison must be able to fail: DT-01 passes on Glance, so a list claiming it fails is wrong and must be refused.
+wrong=$(mktemp)
+{ cat "$here/expected-outcomes.txt"; echo "DT-01 fail  deliberately wrong line (ci.sh's check that the comparison can fail)"; } >"$wrong"
+npx --no-install tsx scripts/check-expectations.ts "$wrong" "$results" >/dev/null 2>&1
+wrong_rc=$?
+rm -f "$wrong"
+if [ "$wrong_rc" -ne 1 ]; then
+  echo "glance: a deliberately wrong expectation line was not refused (check-expectations exit $wrong_rc, expected 1)" >&2
+  check=2
+fi
+echo "glance: install ${t_install} s, Keystone + Glance + suite ${t_run} s, total $((SECONDS - t0)) s; results in $results" >&2
 exit "$check"

@@ -1,17 +1,17 @@
 #!/usr/bin/env bash
-# Installs Debian's OpenStack Glance (python3-glance) so run-glance.sh can start a local target.
-# Idempotent: does nothing when the package (and curl) are already installed.
+# Installs Debian's OpenStack Glance and Keystone (python3-glance, python3-keystone, python3-keystonemiddleware; not the
+# keystone package, which pulls Apache in) so run-glance.sh can start a local target.
+# Idempotent: does nothing when the packages (and curl) are already installed.
 set -u
 
-pkg=python3-glance
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
-# run-glance.sh also needs curl (readiness poll, image creation), which a slim image may lack.
+# run-glance.sh also needs curl (readiness polls), which a slim image may lack.
 pkgs=""
-installed "$pkg" || pkgs=$pkg
+for pkg in python3-glance python3-keystone python3-keystonemiddleware; do installed "$pkg" || pkgs="$pkgs $pkg"; done
 command -v curl >/dev/null 2>&1 || pkgs="$pkgs curl"
 pkgs=${pkgs# }
 [ -n "$pkgs" ] || exit 0
-echo "install.sh: installing $pkgs with apt (about a minute the first time)" >&2
+echo "install.sh: installing $pkgs with apt (a few minutes the first time)" >&2
 
 sudo=""
 [ "$(id -u)" -eq 0 ] || sudo="sudo"

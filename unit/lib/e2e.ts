@@ -8,7 +8,7 @@ import { basename, join } from 'node:path';
 import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
-import { suiteEnv, targetVars as referenceTargetVars } from '../../scripts/lib/reference-process.js';
+import { outsiderVars, suiteEnv, targetVars as referenceTargetVars } from '../../scripts/lib/reference-process.js';
 import { EMBEDDED_SEED, type TargetSeed } from '../../harness/embedded-target.js';
 import { reportSchemaProblems } from '../../reporter/report-schema.js';
 
@@ -85,9 +85,10 @@ export function authVars(seed: TargetSeed, url: string, who: 'owner' | 'forbidde
   return { [`${p}IAM_ENDPOINT`]: url, [`${p}IAM_USERNAME`]: u.username, [`${p}IAM_PASSWORD`]: u.password, [`${p}IAM_DOMAIN`]: u.domain };
 }
 
-/** The target's variables without credentials: add authVars for the forms under test. */
+/** The target's variables without the owner's and forbidden persona's credentials (add authVars for the forms under
+ * test); with the outsider persona (its token), without which DT-09's cross-tenant case is not configured. */
 export function targetVars(seed: TargetSeed, url: string, resultsDir: string): Record<string, string> {
-  return { ...referenceTargetVars(url, seed), IMS_RESULTS_DIR: resultsDir };
+  return { ...referenceTargetVars(url, seed), ...outsiderVars(seed), IMS_RESULTS_DIR: resultsDir };
 }
 
 /** The image's tags as the target holds them, read with the owner's token (test code, not the suite). */
