@@ -6,8 +6,7 @@ import { DIALECT_OPERATIONS, checkErrorBody, checkOsImage, checkTagList, operati
 import { fillTemplate, joinUrl, type SegmentEncoding } from './encoding.js';
 import { describeExchange, excerpt, type Exchange, type ExchangeLog, type ExchangeRole } from './exchanges.js';
 import type { AuthHeaders, SignableRequest } from './auth/credentials.js';
-import { rawRequest } from './raw-http.js';
-import { proxyFor } from './proxy.js';
+import { sendOnWire, type WireResponse } from './wire.js';
 import { HarnessError } from './errors.js';
 import { serialTurn } from './serial-turn.js';
 import type { RateLimiter } from './rate-limit.js';
@@ -37,6 +36,21 @@ export interface DeleteOptions extends TargetAddress {
 export interface TagListing {
   tags: Map<string, string | null>;
   exchange: Exchange;
+}
+
+/** A request as the client sends it: what it is (operation, role), where, and how. */
+interface SendRequest {
+  op: Operation;
+  role: ExchangeRole;
+  method: string;
+  url: string;
+  body?: string;
+  raw?: boolean;
+  authOverride?: (req: SignableRequest) => Record<string, string>;
+  concurrent?: boolean;
+  attempts: number;
+  /** false: not an answer of the operation under test (another method on its URI), so DT-11 does not judge it. */
+  contract?: boolean;
 }
 
 const RETRYABLE_STATUS = new Set([429, 503]);
@@ -138,19 +152,7 @@ export class ApiClient {
     return { tags: new Map((parsed as { tags: string[] }).tags.map((t) => [t, null])), exchange: e };
   }
 
-  private async send(req: {
-    op: Operation;
-    role: ExchangeRole;
-    method: string;
-    url: string;
-    body?: string;
-    raw?: boolean;
-    authOverride?: (req: SignableRequest) => Record<string, string>;
-    concurrent?: boolean;
-    attempts: number;
-    /** false: not an answer of the operation under test (another method on its URI), so DT-11 does not judge it. */
-    contract?: boolean;
-  }): Promise<{ exchange: Exchange; text: string | undefined }> {
+  private async send(req: SendRequest): Promise<{ exchange: Exchange; text: string | undefined }> {
     for (let attempt = 1; ; attempt++) {
       await this.limiter.take();
       const headers: Record<string, string> = {
@@ -162,79 +164,47 @@ export class ApiClient {
       };
       const release = this.config.serialWrites && !req.concurrent ? await serialTurn() : undefined;
       const startedAt = Date.now();
-      let status: number | undefined;
-      let responseHeaders: Record<string, string> | undefined;
-      let body: Buffer | undefined;
-      let error: string | undefined;
-      try {
-        if (req.raw) {
-          const u = new URL(this.config.endpoint);
-          const res = await rawRequest({
-            origin: u.origin,
-            path: req.url.slice(u.origin.length),
-            method: req.method,
-            headers,
-            body: req.body,
-            timeoutMs: this.config.timeoutMs,
-            caFile: this.config.caFile,
-            insecureTls: this.config.insecureTls,
-            proxy: proxyFor(this.config, u.origin),
-          });
-          ({ status, headers: responseHeaders, body } = res);
-        } else {
-          const res = await this.request.fetch(req.url, {
-            method: req.method,
-            headers,
-            data: req.body,
-            failOnStatusCode: false,
-            maxRedirects: 0,
-            timeout: this.config.timeoutMs,
-          });
-          status = res.status();
-          responseHeaders = res.headers();
-          body = await res.body();
-        }
-      } catch (err) {
-        error = (err instanceof Error ? err.message : String(err)).split('\n')[0];
-        if (req.role === 'under-test') {
-          error += ' (an HTTP client could not read this response; a 204 that carries a body does this: DT-02 checks the bytes)';
-        }
-      } finally {
-        release?.();
-      }
-      const text = body?.toString('utf8');
-      const e = this.log.add({
-        operationId: req.op.operationId,
-        role: req.role,
-        persona: this.persona,
-        transport: req.raw ? 'raw' : 'api',
-        method: req.method,
-        url: req.url,
-        requestHeaders: headers,
-        authOverride: req.authOverride ? true : undefined,
-        requestBody: req.body,
-        status,
-        responseHeaders,
-        bodyBytes: body?.length,
-        bodyExcerpt: body && body.length ? excerpt(body) : undefined,
-        error,
-        attempt,
-        startedAt,
-        durationMs: Date.now() - startedAt,
-        contract:
-          req.op.underTest && req.contract !== false && status !== undefined && !routesAnywhere(req.url)
-            ? { documentedStatus: req.op.documentedStatuses.includes(status), errorBody: status >= 400 ? checkErrorBody(text ?? '', responseHeaders?.['content-type'] ?? '') : undefined }
-            : undefined,
-      });
-      const retryable = error !== undefined ? /ECONNRESET|socket hang up|ECONNREFUSED/.test(error) : RETRYABLE_STATUS.has(status ?? 0);
+      const res = await sendOnWire(this.request, this.config, { method: req.method, url: req.url, headers, body: req.body, raw: req.raw }).finally(() => release?.());
+      const e = this.record(req, attempt, headers, startedAt, res);
+      const retryable = res.error !== undefined ? /ECONNRESET|socket hang up|ECONNREFUSED/.test(res.error) : RETRYABLE_STATUS.has(res.status ?? 0);
       if (!retryable || attempt >= req.attempts) {
-        if (error !== undefined && req.role !== 'under-test') throw new HarnessError(`${req.op.operationId} could not reach the target: ${describeExchange(e)}`);
-        return { exchange: e, text };
+        if (res.error !== undefined && req.role !== 'under-test') throw new HarnessError(`${req.op.operationId} could not reach the target: ${describeExchange(e)}`);
+        return { exchange: e, text: res.body?.toString('utf8') };
       }
-      const wait = backoffMs(attempt, responseHeaders?.['retry-after']);
+      const wait = backoffMs(attempt, res.headers?.['retry-after']);
       this.log.retries.push(`retried ${req.role} step: ${describeExchange(e)} (attempt ${attempt} of ${req.attempts}); attempt ${attempt + 1} after ${wait} ms`);
       await sleep(wait);
     }
+  }
+
+  /** The exchange as evidence (redacted by the log), with DT-11's contract check of an answer of the operation under test. */
+  private record(req: SendRequest, attempt: number, headers: Record<string, string>, startedAt: number, res: WireResponse): Exchange {
+    const { status, headers: responseHeaders, body } = res;
+    // A client that cannot read an answer of the operation under test: DT-02 checks the bytes on a bare socket.
+    const error = res.error !== undefined && req.role === 'under-test' ? `${res.error} (an HTTP client could not read this response; a 204 that carries a body does this: DT-02 checks the bytes)` : res.error;
+    const judged = req.op.underTest && req.contract !== false && status !== undefined && !routesAnywhere(req.url);
+    return this.log.add({
+      operationId: req.op.operationId,
+      role: req.role,
+      persona: this.persona,
+      transport: req.raw ? 'raw' : 'api',
+      method: req.method,
+      url: req.url,
+      requestHeaders: headers,
+      authOverride: req.authOverride ? true : undefined,
+      requestBody: req.body,
+      status,
+      responseHeaders,
+      bodyBytes: body?.length,
+      bodyExcerpt: body && body.length ? excerpt(body) : undefined,
+      error,
+      attempt,
+      startedAt,
+      durationMs: Date.now() - startedAt,
+      contract: judged
+        ? { documentedStatus: req.op.documentedStatuses.includes(status), errorBody: status >= 400 ? checkErrorBody(body?.toString('utf8') ?? '', responseHeaders?.['content-type'] ?? '') : undefined }
+        : undefined,
+    });
   }
 }
 
