@@ -70,6 +70,10 @@ export function renderMarkdown(r: ConformanceReport): string {
   const skipped = r.requirements.filter((q) => q.outcome === 'skipped');
   if (skipped.length) out.push('', '## Skipped', '', ...skipped.map((q) => `- ${q.id} (${q.tier}): ${cell(q.reason, 200)}`));
   if (r.warnings.length) out.push('', '## Advisory warnings', '', ...r.warnings.map((w) => `- ${w}`));
+  if (r.cleanup?.left.length) {
+    out.push('', '## Not left as found', '', `${r.cleanup.left.length} tag(s) this run created are still on the target (exit code ${r.exitCode}). Remove them with \`${r.cleanup.sweep}\` and the same IMS_* variables:`, '');
+    out.push(...r.cleanup.left.map((l) => `- image ${code(l.image)}: ${code(JSON.stringify(l.key))}`));
+  }
   out.push('', 'Details: report.json; every test with its HTTP exchanges: html/index.html; CI: junit.xml.', '');
   return out.join('\n');
 }
