@@ -14,7 +14,7 @@ export interface NearMissPair {
 }
 
 /** Pads the stem with `x` to exactly n characters (ASCII, so also n bytes). */
-export const padTo = (n: number) => (stem: string) => (stem + 'x'.repeat(Math.max(0, n - stem.length))).slice(0, n);
+const padTo = (n: number) => (stem: string) => (stem + 'x'.repeat(Math.max(0, n - stem.length))).slice(0, n);
 
 const pair = (id: string, a: string, b: string, conflatedBy: string, encoding?: 'pchar'): NearMissPair => ({
   id,

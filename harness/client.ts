@@ -209,7 +209,7 @@ export class ApiClient {
 }
 
 /** Exponential backoff from 100 ms, or the server's Retry-After (seconds), capped at 5 s. */
-export function backoffMs(attempt: number, retryAfter: string | undefined): number {
+function backoffMs(attempt: number, retryAfter: string | undefined): number {
   const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
   return Math.min(5_000, seconds !== undefined ? seconds * 1000 : 100 * 2 ** (attempt - 1));
 }

@@ -12,7 +12,7 @@ export type Credentials =
   | KeystoneCredentials;
 
 /** The suite's personas and the prefix of their variables. */
-export const PERSONA_PREFIX = { owner: 'IMS_', forbidden: 'IMS_FORBIDDEN_', outsider: 'IMS_OUTSIDER_' } as const;
+const PERSONA_PREFIX = { owner: 'IMS_', forbidden: 'IMS_FORBIDDEN_', outsider: 'IMS_OUTSIDER_' } as const;
 export type Persona = keyof typeof PERSONA_PREFIX;
 
 export interface SuiteConfig {
@@ -58,7 +58,7 @@ export class ConfigError extends Error {
 }
 
 /** Every IMS_* name the suite reads; anything else with the prefix is most likely a typo. */
-export const KNOWN_VARIABLES = [
+const KNOWN_VARIABLES = [
   'IMS_ENDPOINT', 'IMS_PROJECT_ID', 'IMS_IMAGE_ID', 'IMS_OTHER_IMAGE_ID', 'IMS_OTHER_PROJECT_ID', 'IMS_API_DIALECT',
   'IMS_AUTH_TOKEN', 'IMS_ACCESS_KEY', 'IMS_SECRET_KEY', 'IMS_IAM_ENDPOINT', 'IMS_IAM_USERNAME', 'IMS_IAM_PASSWORD', 'IMS_IAM_DOMAIN',
   'IMS_FORBIDDEN_AUTH_TOKEN', 'IMS_FORBIDDEN_ACCESS_KEY', 'IMS_FORBIDDEN_SECRET_KEY', 'IMS_FORBIDDEN_IAM_ENDPOINT',

@@ -18,7 +18,7 @@ export interface LedgerEntry {
   at: string;
 }
 
-export const ledgerDir = (resultsDir: string) => join(resultsDir, 'ledger');
+const ledgerDir = (resultsDir: string) => join(resultsDir, 'ledger');
 export const ledgerFile = (resultsDir: string, runId: string) => join(ledgerDir(resultsDir), `${runId}.jsonl`);
 const pidFile = (resultsDir: string, runId: string) => join(ledgerDir(resultsDir), `${runId}.pid`);
 

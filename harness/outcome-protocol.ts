@@ -19,7 +19,7 @@ export const ANNOTATION = {
   harnessError: 'harness-error',
 } as const;
 
-export const SKIP_KINDS = ['not-applicable', 'not-configured', 'not-exercised', 'blocked'] as const;
+const SKIP_KINDS = ['not-applicable', 'not-configured', 'not-exercised', 'blocked'] as const;
 export type SkipKind = (typeof SKIP_KINDS)[number];
 
 export const isSkipKind = (s: string | undefined): s is SkipKind => (SKIP_KINDS as readonly string[]).includes(s ?? '');

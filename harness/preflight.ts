@@ -12,7 +12,7 @@ import { isRunAlive, readAllLedgers } from './ledger.js';
 import { probeWrites, type WriteProbeRecord } from './write-probe.js';
 
 /** The most tag slots any single test needs at once (a DT-04 near-miss pair). */
-export const MIN_FREE_SLOTS = 2;
+const MIN_FREE_SLOTS = 2;
 const MAX_CLOCK_SKEW_MS = 5 * 60_000;
 
 export interface PreflightResult {

@@ -47,7 +47,7 @@ export function readProxy(env: Env, endpoint: URL, problems: string[]): ProxySet
  * entry is a host suffix, a leading dot optional), so the raw sender agrees with it on every host. Ports in
  * NO_PROXY entries are ignored by both.
  */
-export function bypassesProxy(hostname: string, bypass: string | undefined): boolean {
+function bypassesProxy(hostname: string, bypass: string | undefined): boolean {
   if (!bypass) return false;
   const host = `.${hostname.replace(/^\[|\]$/g, '').toLowerCase()}`;
   return bypass.split(',').some((raw) => {

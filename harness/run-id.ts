@@ -2,7 +2,7 @@
 // how old it is: the sweep removes a run's leftovers only once it is older than a TTL.
 import { randomInt } from 'node:crypto';
 
-export const KEY_PREFIX = 'ctk-';
+const KEY_PREFIX = 'ctk-';
 const RUN_ID = /ctk-([0-9a-z]{6})([0-9a-z]{2})-/;
 
 export function newRunId(now: number = Date.now()): string {
@@ -20,7 +20,7 @@ export function runOfKey(key: string): { runId: string; startedAt: Date } | unde
 }
 
 /** How long a run may plausibly still be working: keys of runs started within it belong to a possibly live run. */
-export const RUN_LIFETIME_MS = 6 * 3_600_000;
+const RUN_LIFETIME_MS = 6 * 3_600_000;
 
 /**
  * A key of a run that started recently (and not in the future): another run of the suite may be working on the

@@ -6,7 +6,7 @@ import type { SuiteConfig } from './config.js';
 
 type Env = Record<string, string | undefined>;
 
-export const INSECURE_TLS_WARNING =
+const INSECURE_TLS_WARNING =
   'IMS_INSECURE_TLS=1: TLS certificates are NOT verified; anyone on the path can read the credentials and answer in the target\'s place';
 
 /** A Playwright request context with the run's transport options. */

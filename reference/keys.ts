@@ -3,7 +3,7 @@
 import type { MutantName } from './mutants.js';
 
 /** Percent-decodes once; malformed escapes (e.g. `%zz`) stay literal text rather than failing the request. */
-export function decodeOnce(segment: string): string {
+function decodeOnce(segment: string): string {
   try {
     return decodeURIComponent(segment);
   } catch {
@@ -18,7 +18,7 @@ export function decodeOnce(segment: string): string {
 }
 
 /** Thrown by the malformed-escape-500 mutant's strict decoder: the server answers 500. */
-export class DecodeError extends Error {}
+class DecodeError extends Error {}
 
 export function keyFromSegment(segment: string, has: (m: MutantName) => boolean): string {
   if (has('no-decode')) return segment;

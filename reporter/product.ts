@@ -14,7 +14,7 @@ export interface ProductIdentity {
 export const IDENTITY_VARIABLES = { vendor: 'IMS_VENDOR', product: 'IMS_PRODUCT', version: 'IMS_PRODUCT_VERSION' } as const;
 
 /** The identity the embedded reference target always carries: it cannot be named after a vendor. */
-export const REFERENCE_IDENTITY = { vendor: 'ims-conformance', product: 'embedded reference target' } as const;
+const REFERENCE_IDENTITY = { vendor: 'ims-conformance', product: 'embedded reference target' } as const;
 
 /** Problems with one identity value (empty list when usable). */
 export function identityProblems(name: string, value: string | undefined): string[] {

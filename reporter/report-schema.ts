@@ -6,7 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 import { REPORT_SCHEMA_VERSION } from './report-types.js';
 
-export const REPORT_SCHEMA_PATH = fileURLToPath(new URL('./report.schema.json', import.meta.url));
+const REPORT_SCHEMA_PATH = fileURLToPath(new URL('./report.schema.json', import.meta.url));
 export const reportSchema = JSON.parse(readFileSync(REPORT_SCHEMA_PATH, 'utf8')) as Record<string, unknown>;
 
 const ajv = new Ajv2020({ allErrors: true, strict: true });

@@ -5,7 +5,7 @@ import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import type { Exchange } from '../harness/exchanges.js';
 import { reproductionLines } from './curl.js';
 
-export const REPRODUCE_ATTACHMENT = 'reproduce.sh';
+const REPRODUCE_ATTACHMENT = 'reproduce.sh';
 
 export default class ReproduceAttacher implements Reporter {
   onTestEnd(_test: TestCase, result: TestResult): void {

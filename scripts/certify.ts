@@ -22,9 +22,9 @@ import { suiteIdentity } from '../reporter/identity.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PLAYWRIGHT_CLI = join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 /** Certification runs with this many workers on any machine (one with IMS_SERIAL_WRITES=1), so results compare. */
-export const CERTIFY_WORKERS = 2;
+const CERTIFY_WORKERS = 2;
 
-export const CERTIFY_USAGE = `usage: npm run certify -- [--out DIR] --vendor V --product P --product-version N [--sign-key KEY]
+const CERTIFY_USAGE = `usage: npm run certify -- [--out DIR] --vendor V --product P --product-version N [--sign-key KEY]
   Runs the full catalogue against the configured target (IMS_* variables) with ${CERTIFY_WORKERS} workers (1 with
   IMS_SERIAL_WRITES=1) and no retries, and writes an evidence bundle to DIR (default <IMS_RESULTS_DIR>/bundle-<timestamp>).
   --vendor, --product, --product-version (or IMS_VENDOR, IMS_PRODUCT, IMS_PRODUCT_VERSION): the target's identity,

@@ -13,7 +13,7 @@ import { newRunId } from '../harness/run-id.js';
 import { transportEnv } from '../harness/transport.js';
 import { GATE_RUN_VARIABLE, preflightGate } from '../harness/preflight-gate.js';
 
-export const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
+const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const PLAYWRIGHT_CLI = join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 

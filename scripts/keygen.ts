@@ -6,7 +6,7 @@ import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { generateKeyPair } from './lib/attestation.js';
 
-export const KEYGEN_USAGE = `usage: ims-conformance keygen [--out PREFIX]
+const KEYGEN_USAGE = `usage: ims-conformance keygen [--out PREFIX]
   Writes PREFIX.pem (Ed25519 private key, PKCS#8 PEM, mode 0600: keep it secret) and PREFIX.pub.pem (public key, SPKI
   PEM: publish it). Default PREFIX: ims-conformance-signing. Existing files are never overwritten.
   Sign with: certify --sign-key PREFIX.pem; check with: verify BUNDLE --trust-key PREFIX.pub.pem`;

@@ -12,7 +12,7 @@ import { fingerprint, KeyProblem, loadPublicKey, type TrustedKey } from './lib/a
 import { cellOf, columnTitle, renderHtml, renderMarkdown, signatureText, type Column, type Matrix, type Row } from './lib/matrix-render.js';
 import { inspectBundle } from './verify.js';
 
-export const MATRIX_USAGE = `usage: ims-conformance matrix BUNDLE... [--out DIR] [--trust-key PUB]...
+const MATRIX_USAGE = `usage: ims-conformance matrix BUNDLE... [--out DIR] [--trust-key PUB]...
   Writes DIR/matrix.html (one static page) and DIR/matrix.md: requirements down, one column per bundle (vendor /
   product / version), each column's signature checked against the trusted public keys. Default DIR: results/matrix.`;
 
@@ -24,7 +24,7 @@ function claimedReport(dir: string): Partial<ConformanceReport> | undefined {
   }
 }
 
-export function buildMatrix(bundles: string[], outDir: string, trusted: TrustedKey[]): Matrix {
+function buildMatrix(bundles: string[], outDir: string, trusted: TrustedKey[]): Matrix {
   const inspected = bundles.map((b) => inspectBundle(b, trusted));
   const columns: Column[] = bundles.map((b, i) => {
     const seen = inspected[i]!;

@@ -16,7 +16,7 @@ function runScopeModule(id: string): string | undefined {
   return found && `reporter/run-scope/${found}`;
 }
 
-export function renderCatalogue(tests: ListedTest[]): string {
+function renderCatalogue(tests: ListedTest[]): string {
   const out = [
     '# Requirements and where they live',
     '',

@@ -15,7 +15,7 @@ import { reportSchemaProblems } from '../reporter/report-schema.js';
 import { KeyProblem, loadPublicKey, fingerprint, statementProblems, verifyEnvelope, type TrustedKey } from './lib/attestation.js';
 import { parseJunit, type JunitOutcome } from './lib/junit.js';
 
-export const VERIFY_USAGE = `usage: npm run verify -- <bundle folder> [--trust-key PUB]... [--require-signature]
+const VERIFY_USAGE = `usage: npm run verify -- <bundle folder> [--trust-key PUB]... [--require-signature]
   --trust-key PUB        an Ed25519 public key (PEM) whose signature of the bundle is trusted (repeatable)
   --require-signature    refuse (exit 2) a bundle without a signature checked against a trusted key
   Exit 0: the bundle is intact and the target is conformant; 1: intact, not conformant or incomplete;
@@ -110,7 +110,7 @@ export function inspectBundle(dir: string, trusted: TrustedKey[] = []): BundleIn
   return { problems, report: content.report, manifest: files.manifest, signature };
 }
 
-export function describeSignature(s: SignatureStatus): string {
+function describeSignature(s: SignatureStatus): string {
   switch (s.state) {
     case 'unsigned':
       return 'unsigned: nothing proves who produced this bundle';

@@ -20,8 +20,8 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 
-export const ALGORITHM = 'SDK-HMAC-SHA256';
-export const SIGNED_HEADERS = 'host;x-sdk-date';
+const ALGORITHM = 'SDK-HMAC-SHA256';
+const SIGNED_HEADERS = 'host;x-sdk-date';
 
 export interface SignInput {
   method: string;

@@ -3,7 +3,7 @@
 import type { IssuedToken } from './openstack.js';
 
 /** Renew when less than this much of the token's life is left (or a tenth of its life, for short-lived tokens). */
-export const RENEW_MARGIN_MS = 5 * 60_000;
+const RENEW_MARGIN_MS = 5 * 60_000;
 
 export function needsRenewal(t: IssuedToken, issuedAt: number, now: number): boolean {
   if (t.expiresAt === undefined) return false;

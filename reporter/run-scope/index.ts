@@ -17,5 +17,3 @@ export function decideRunScope(req: Requirement, facts: RunFacts): RunDecision {
   const rule = RULES[req.id];
   return rule ? rule(facts) : { outcome: 'error', reason: `no run-scope rule is defined for ${req.id}`, evidence: [] };
 }
-
-export const RUN_SCOPE_IDS = Object.keys(RULES);

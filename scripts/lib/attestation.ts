@@ -8,9 +8,9 @@ import { ATTESTATION, listFiles, sha256 } from './bundle.js';
 
 export { ATTESTATION };
 export const IN_TOTO_PAYLOAD_TYPE = 'application/vnd.in-toto+json';
-export const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
+const STATEMENT_TYPE = 'https://in-toto.io/Statement/v1';
 /** Names this suite and its predicate version: a reader can tell what the statement claims. */
-export const PREDICATE_TYPE = 'https://github.com/ims-conformance/delete-image-tag/certification/v1';
+const PREDICATE_TYPE = 'https://github.com/ims-conformance/delete-image-tag/certification/v1';
 
 export interface DsseSignature {
   keyid?: string;

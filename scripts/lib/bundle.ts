@@ -4,8 +4,8 @@ import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 
-export const MANIFEST = 'manifest.json';
-export const BUNDLE_FORMAT = 'ims-conformance-bundle/1';
+const MANIFEST = 'manifest.json';
+const BUNDLE_FORMAT = 'ims-conformance-bundle/1';
 /** The signed attestation (scripts/lib/attestation.ts): written after the manifest, it covers the manifest itself. */
 export const ATTESTATION = 'attestation.intoto.dsse.json';
 
@@ -32,10 +32,10 @@ export function listFiles(dir: string): string[] {
   return out.sort();
 }
 
-export const digestOf = (files: Record<string, string>) =>
+const digestOf = (files: Record<string, string>) =>
   sha256(Object.keys(files).sort().map((p) => `${files[p]}  ${p}\n`).join(''));
 
-export function canonicalManifest(m: Manifest): string {
+function canonicalManifest(m: Manifest): string {
   const files = Object.fromEntries(Object.keys(m.files).sort().map((p) => [p, m.files[p]!]));
   return `${JSON.stringify({ format: m.format, createdAt: m.createdAt, digest: m.digest, files }, null, 2)}\n`;
 }

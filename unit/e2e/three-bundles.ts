@@ -18,7 +18,7 @@ export interface ThreeBundles {
 
 export const MUTANT_IDENTITY = { vendor: 'Brokenware', product: 'Tagless', version: '0.0.1' };
 export const VENDOR_IDENTITY = { vendor: 'Acme Cloud', product: 'Acme Image Service', version: '2024.3-beta' };
-export const VENDOR_ARGS = ['--add-key-rule', 'strict', '--unknown-image-status', '400', '--extra-headers', '--mutant', 'delete-204-content-length'];
+const VENDOR_ARGS = ['--add-key-rule', 'strict', '--unknown-image-status', '400', '--extra-headers', '--mutant', 'delete-204-content-length'];
 
 const identityFlags = (i: { vendor: string; product: string; version: string }) => ['--vendor', i.vendor, '--product', i.product, '--product-version', i.version];
 

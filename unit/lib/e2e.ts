@@ -118,7 +118,7 @@ function* walk(dir: string): Generator<string> {
 }
 
 /** The entries of a zip file (stored or deflated), read from its central directory. */
-export function unzipEntries(zip: Buffer): { name: string; data: Buffer }[] {
+function unzipEntries(zip: Buffer): { name: string; data: Buffer }[] {
   const eocd = zip.lastIndexOf(Buffer.from([0x50, 0x4b, 0x05, 0x06]));
   if (eocd < 0) return [];
   const count = zip.readUInt16LE(eocd + 10);
