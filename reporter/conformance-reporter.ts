@@ -11,7 +11,7 @@ import { describeExchange, type Exchange } from '../harness/exchanges.js';
 import { redactText } from '../harness/redact.js';
 import { registerConfigSecrets } from '../harness/secrets.js';
 import { writeJson } from '../harness/run-files.js';
-import { decideByExchanges, decideByTests, exitCodeOf, skipKindOf, verdictOf, type RequirementRecord, type TestRecord } from './outcomes.js';
+import { decideByExchanges, decideByTests, exitCodeOf, skipKindOf, unexercisedRequired, verdictOf, type RequirementRecord, type TestRecord } from './outcomes.js';
 import { suiteIdentity } from './identity.js';
 import { readOwnRunRecord, readRunRecords, writeRunRecord, type RunRecord, type Shard } from './run-record.js';
 import { renderMarkdown } from './markdown.js';
@@ -111,7 +111,10 @@ export default class ConformanceReporter implements Reporter {
       const final = applies ? decided : { outcome: 'skipped' as const, reason: `not applicable to the ${dialect} dialect`, evidence: [] };
       return { id: req.id, tier: req.tier, level: req.level, title: req.title, clause: req.clause, ...final, tests: mine.map((t) => t.id) };
     });
-    const verdict = verdictOf(reqs, fatal);
+    // IMS_STRICT=1 (--strict, always for certify): a required requirement left unexercised makes the run INCOMPLETE.
+    const strict = process.env.IMS_STRICT?.trim() === '1';
+    const verdict = verdictOf(reqs, fatal, { strict });
+    const notExercised = unexercisedRequired(reqs).map((r) => ({ id: r.id, reason: (r.reason ?? '').split('\n')[0]! }));
     const count = (o: string) => reqs.filter((r) => r.outcome === o).length;
     const warnings = reqs.filter((r) => r.tier === 'advisory' && r.outcome === 'fail').map((r) => `${r.id} ${r.title}`);
     const integrity = sumIntegrity(records);
@@ -133,6 +136,8 @@ export default class ConformanceReporter implements Reporter {
       },
       verdict,
       exitCode: exitCodeOf(verdict),
+      strict,
+      notExercised,
       counts: { pass: count('pass'), fail: count('fail'), skipped: count('skipped'), error: count('error') },
       fatal,
       warnings,
@@ -157,6 +162,10 @@ export default class ConformanceReporter implements Reporter {
     if (integrity) {
       const others = integrity.otherRuns ? ` (${integrity.otherRuns} key(s) of other recent runs of the suite not checked)` : '';
       out.push(`  pre-existing tags intact: ${integrity.intact}/${integrity.checked}${others}`);
+    }
+    if (notExercised.length) {
+      const how = strict ? 'required by --strict' : verdict === 'CONFORMANT' ? 'judged only on what it exercised; --strict makes this INCOMPLETE' : 'see above';
+      out.push(`  not exercised: ${notExercised.map((n) => n.id).join(', ')} (${how})`);
     }
     out.push(
       `verdict: ${verdict} — ${reqs.length} requirements: ${count('pass')} pass, ${count('fail')} fail, ${count('skipped')} skipped, ${count('error')} error; ${warnings.length} advisory warning(s); ${allExchanges.length} requests`,

@@ -84,13 +84,30 @@ export function decideByExchanges(req: Requirement, exchanges: Exchange[]): Pick
   return { outcome: 'error', reason: `no run-scope rule is defined for ${req.id}`, evidence: [] };
 }
 
-/** `fatal`: the run itself is untrustworthy (preflight failed, other people's tags were lost). */
-export function verdictOf(requirements: RequirementRecord[], fatal: string[]): Verdict {
+/** A skipped requirement the run did not exercise because of how it was started: filtered out, or not configured. */
+export function leftOutByChoice(r: RequirementRecord): boolean {
+  if (r.outcome !== 'skipped' || !r.reason) return false;
+  return r.reason.split(' | ').every((part) => /^(?:persona )?not configured\b|\(filtered out\)$/.test(part));
+}
+
+/** Required requirements the run did not exercise (neither decided nor inapplicable to the dialect). */
+export const unexercisedRequired = (requirements: RequirementRecord[]): RequirementRecord[] =>
+  requirements.filter((r) => r.tier === 'required' && r.outcome === 'skipped' && !r.reason?.startsWith('not applicable'));
+
+/**
+ * `fatal`: the run itself is untrustworthy (preflight failed, other people's tags were lost).
+ * A run judges what it exercised: required requirements left out by a filter or by an optional persona or image not
+ * configured do not make it INCOMPLETE, unless `strict` (certify) or nothing required was exercised at all. One the
+ * run tried and could not exercise (blocked, every case refused by the target) always does.
+ */
+export function verdictOf(requirements: RequirementRecord[], fatal: string[], opts: { strict?: boolean } = {}): Verdict {
   const required = requirements.filter((r) => r.tier === 'required');
   if (fatal.length) return 'ERROR';
   if (required.some((r) => r.outcome === 'fail')) return 'NON-CONFORMANT';
   if (required.some((r) => r.outcome === 'error')) return 'ERROR';
-  if (required.some((r) => r.outcome === 'skipped' && !r.reason?.startsWith('not applicable'))) return 'INCOMPLETE';
+  const unexercised = unexercisedRequired(requirements);
+  if (!unexercised.length) return 'CONFORMANT';
+  if (opts.strict || !unexercised.every(leftOutByChoice) || !required.some((r) => r.outcome === 'pass')) return 'INCOMPLETE';
   return 'CONFORMANT';
 }
 

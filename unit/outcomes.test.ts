@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideByTests, decideByExchanges, verdictOf, exitCodeOf, skipKindOf, type TestRecord, type RequirementRecord } from '../reporter/outcomes.js';
+import { decideByTests, decideByExchanges, verdictOf, exitCodeOf, skipKindOf, leftOutByChoice, unexercisedRequired, type TestRecord, type RequirementRecord } from '../reporter/outcomes.js';
 import { requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
 
@@ -50,4 +50,18 @@ test('verdicts and exit codes', () => {
   assert.equal(verdictOf([r('required', 'error')], []), 'ERROR');
   assert.equal(verdictOf([r('required', 'pass')], ['pre-existing tags lost']), 'ERROR');
   assert.deepEqual(['CONFORMANT', 'NON-CONFORMANT', 'INCOMPLETE', 'ERROR'].map((v) => exitCodeOf(v as never)), [0, 1, 1, 2]);
+});
+
+test('a run judges what it exercised: left out by a filter or configuration is not INCOMPLETE unless strict', () => {
+  const filtered = r('required', 'skipped', 'no test of this requirement ran (filtered out)');
+  const persona = r('required', 'skipped', 'persona not configured: set IMS_FORBIDDEN_AUTH_TOKEN');
+  const image = r('required', 'skipped', 'not configured: set IMS_OTHER_IMAGE_ID | persona not configured: set X');
+  assert.equal(verdictOf([r('required', 'pass'), filtered, persona, image], []), 'CONFORMANT');
+  assert.equal(verdictOf([r('required', 'pass'), filtered, persona, image], [], { strict: true }), 'INCOMPLETE');
+  assert.deepEqual(unexercisedRequired([r('required', 'pass'), persona, r('advisory', 'skipped', 'persona not configured')]), [persona]);
+  // Tried and could not: always INCOMPLETE. Nothing required exercised at all: INCOMPLETE.
+  assert.equal(verdictOf([r('required', 'pass'), r('required', 'skipped', 'blocked: the add failed')], []), 'INCOMPLETE');
+  assert.equal(verdictOf([r('required', 'pass'), r('required', 'skipped', 'not exercised: refused | persona not configured')], []), 'INCOMPLETE');
+  assert.equal(verdictOf([filtered, persona], []), 'INCOMPLETE');
+  assert.equal(leftOutByChoice(r('required', 'pass')), false);
 });
