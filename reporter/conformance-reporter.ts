@@ -168,7 +168,7 @@ export default class ConformanceReporter implements Reporter {
       out.push(`  not exercised: ${notExercised.map((n) => n.id).join(', ')} (${how})`);
     }
     out.push(
-      `verdict: ${verdict} — ${reqs.length} requirements: ${count('pass')} pass, ${count('fail')} fail, ${count('skipped')} skipped, ${count('error')} error; ${warnings.length} advisory warning(s); ${allExchanges.length} requests`,
+      `verdict: ${verdict}${verdict === 'CONFORMANT' && notExercised.length ? ' (partial: on what it exercised)' : ''} — ${reqs.length} requirements: ${count('pass')} pass, ${count('fail')} fail, ${count('skipped')} skipped, ${count('error')} error; ${warnings.length} advisory warning(s); ${allExchanges.length} requests`,
     );
     process.stdout.write(`${out.join('\n')}\n`);
     return { status: verdict === 'CONFORMANT' ? 'passed' : 'failed' };

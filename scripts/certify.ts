@@ -4,7 +4,7 @@
 import { spawn } from 'node:child_process';
 import { availableParallelism } from 'node:os';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError, describeConfig, loadConfig } from '../harness/config.js';
@@ -14,9 +14,8 @@ import { readJson, writeJson } from '../harness/run-files.js';
 import { SPEC_PATH } from '../harness/spec.js';
 import type { ConformanceReport } from '../reporter/report-types.js';
 import { sha256, writeManifest } from './lib/bundle.js';
+import { PLAYWRIGHT_CLI, ROOT, playwrightEnv } from './lib/playwright.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PLAYWRIGHT_CLI = join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 export const CERTIFY_USAGE = `usage: npm run certify -- [--out DIR]
   Runs the full catalogue against the configured target (IMS_* variables) with one worker per CPU and no
   retries, and writes an evidence bundle to DIR (default <IMS_RESULTS_DIR>/bundle-<timestamp>).
@@ -49,6 +48,8 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   }
   if (opts.help) return { exitCode: 0, message: CERTIFY_USAGE };
   dotenv.config({ quiet: true });
+  // A certificate covers everything: strict (unexercised required requirements are INCOMPLETE, unknown IMS_* refused).
+  process.env.IMS_STRICT = '1';
   let config;
   try {
     config = loadConfig({ ...process.env, IMS_REFERENCE_PORT: process.env.IMS_REFERENCE_PORT || '0' });
@@ -57,7 +58,7 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
     throw err;
   }
   registerConfigSecrets(config);
-  const results = resolve(ROOT, config.resultsDir);
+  const results = resolve(config.resultsDir); // under the caller's working folder
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = resolve(opts.out ?? join(results, `bundle-${stamp}`));
   if (existsSync(out) && readdirSync(out).length) return { exitCode: 2, message: `the bundle folder ${out} exists and is not empty` };
@@ -69,7 +70,7 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   const workers = process.env.IMS_SERIAL_WRITES?.trim() === '1' ? 1 : availableParallelism();
   const args = [PLAYWRIGHT_CLI, 'test', '--config', join(ROOT, 'playwright.config.ts'), `--workers=${workers}`, '--retries=0', '--forbid-only'];
   const status = await new Promise<number | string>((done) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, IMS_WORKERS: String(workers) }, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: playwrightEnv({ ...process.env, IMS_WORKERS: String(workers), IMS_RESULTS_DIR: results }), stdio: 'inherit' });
     child.on('error', (err) => done(`could not start Playwright: ${err.message}`));
     child.on('exit', (code, signal) => done(code ?? `signal ${signal}`));
   });
@@ -88,10 +89,10 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
     certify: { workers, retries: 0, filters: 'none', node: process.version, argv: argv.map(redactText) },
   });
   const manifest = writeManifest(out);
-  const rel = out.startsWith(`${ROOT}`) ? out.slice(ROOT.length) : out;
+  const rel = relative(process.cwd(), out) || '.';
   return {
     exitCode: report.exitCode,
-    message: `certify: ${report.verdict}; bundle ${rel} (${Object.keys(manifest.files).length} files, digest sha256:${manifest.digest}); check it with npm run verify -- ${rel}`,
+    message: `certify: ${report.verdict}; bundle ${rel} (${Object.keys(manifest.files).length} files, digest sha256:${manifest.digest}); check it with: ims-conformance verify ${rel}`,
   };
 }
 
