@@ -1,10 +1,11 @@
 // What a run claims, through the command a user has (`ims-conformance run`), against reference targets over HTTP:
 // with only the owner configured it judges what it exercised (exit 0) and names what it did not; --strict turns that
 // into INCOMPLETE (exit 1). A baseline recorded against one mutant lets a run against it pass (exit 0), names a
-// requirement that now passes for removal, and fails a mutant that breaks one more requirement (exit 1).
+// requirement that now passes for removal, and fails a mutant that breaks one more requirement (exit 1). Shards run
+// through the CLI judge their part, and `merge` gives the one verdict.
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReference, suiteEnv, type ReferenceProcess } from '../../scripts/lib/reference-process.js';
@@ -78,4 +79,22 @@ test('a baseline: the listed mutant exits 0, one more broken requirement exits 1
   assert.match(worse.out, /WORSE {2}DT-09 fail, expected pass \(a regression\)/);
   assert.equal(fixed.code, 0, tail(fixed));
   assert.match(fixed.out, /BETTER DT-08 now passes \(.*baseline\.txt says fail\): remove it from the baseline/);
+});
+
+test('shards run through the CLI judge their part (exit 0), and merge --strict gives the one verdict of the whole', async () => {
+  const shard = (n: number) => cli(['--out', join(work, `shard${n}`), '--', `--shard=${n}/2`], {});
+  const shards = await Promise.all([shard(1), shard(2)]);
+  for (const s of shards) {
+    assert.equal(s.code, 0, tail(s));
+    assert.match(s.out, /verdict: CONFORMANT \(partial: on what it exercised\)/);
+  }
+  const merged = join(work, 'merged');
+  // As CI does: each shard uploads its blob folder, the merge job downloads them into one.
+  for (const n of [1, 2]) cpSync(join(work, `shard${n}`, 'blob'), join(merged, 'blob'), { recursive: true });
+  const merge = await runScript('scripts/cli.ts', ['merge', '--strict', '--out', merged], suiteEnv({}));
+  assert.equal(merge.code, 0, tail(merge));
+  assert.match(merge.out, /verdict: CONFORMANT — 15 requirements: 15 pass/);
+  const report = JSON.parse(readFileSync(join(merged, 'report.json'), 'utf8')) as { strict: boolean; run: { shards: unknown[] } };
+  assert.equal(report.strict, true);
+  assert.equal(report.run.shards.length, 2);
 });
