@@ -35,6 +35,8 @@ export function parseBaseline(text: string): BaselineEntry[] {
 export interface Comparison {
   /** Set when the run cannot be judged at all (exit 2): no baseline says anything about an unfinished run. */
   incomplete?: string;
+  /** Exact mode: any difference counts, and is printed as such rather than as "worse". */
+  exact: boolean;
   /** Worse than the baseline (gate mode), or any difference (exact mode): exit 1 when not empty. */
   regressions: string[];
   /** Better than the baseline: the file should be edited, which gate mode allows and exact mode does not. */
@@ -52,14 +54,15 @@ const RANK = { fail: 0, skipped: 1, pass: 2 } as const;
  */
 export function compareToBaseline(report: ConformanceReport, baseline: BaselineEntry[], opts: { exact?: boolean; file?: string } = {}): Comparison {
   const file = opts.file ?? 'the baseline';
-  const empty = { regressions: [], improvements: [], notExercised: [], matched: [] };
+  const exact = opts.exact === true;
+  const empty = { exact, regressions: [], improvements: [], notExercised: [], matched: [] };
   const harnessErrors = report.tests.filter((t) => t.outcome === 'error');
   if (report.verdict === 'ERROR' || report.fatal.length || harnessErrors.length) {
     const why = [...report.fatal, ...harnessErrors.map((t) => `${t.requirement} ${t.title}: ${(t.reason ?? '').split('\n')[0]}`)];
     return { incomplete: `the run did not complete (verdict ${report.verdict}): ${why.join(' | ') || 'see report.json'}`, ...empty };
   }
   const byId = new Map(baseline.map((e) => [e.id, e]));
-  const c: Comparison = { regressions: [], improvements: [], notExercised: [], matched: [] };
+  const c: Comparison = { exact, regressions: [], improvements: [], notExercised: [], matched: [] };
   for (const q of report.requirements) {
     const listed = byId.get(q.id);
     const want = listed?.outcome ?? 'pass';
@@ -72,8 +75,10 @@ export function compareToBaseline(report: ConformanceReport, baseline: BaselineE
       c.notExercised.push(`${q.id} not exercised this run (${reason}); ${file} says ${want}`);
     } else if (RANK[q.outcome] < RANK[want]) {
       c.regressions.push(`${q.id} ${q.outcome}, ${listed ? `${file} says ${want}` : 'expected pass'} (a regression): ${reason}`);
+    } else if (q.outcome === 'pass' && exact) {
+      c.regressions.push(`${q.id} passed, expected ${want}: an unexpected pass; if it is real, remove ${q.id} from ${file}`);
     } else if (q.outcome === 'pass') {
-      (opts.exact ? c.regressions : c.improvements).push(`${q.id} now passes (${file} says ${want}): remove it from the baseline`);
+      c.improvements.push(`${q.id} now passes (${file} says ${want}): remove it from the baseline`);
     } else {
       (opts.exact ? c.regressions : c.improvements).push(`${q.id} ${q.outcome}, ${file} says ${want}: ${reason}`);
     }
@@ -89,13 +94,13 @@ export const baselineExitCode = (c: Comparison): number => (c.incomplete ? 2 : c
 export function describeComparison(c: Comparison, file: string, report: ConformanceReport): string[] {
   if (c.incomplete) return [`baseline: ${c.incomplete}`];
   const out = [
-    ...c.regressions.map((m) => `  WORSE  ${m}`),
+    ...c.regressions.map((m) => `  ${c.exact ? 'WRONG ' : 'WORSE '} ${m}`),
     ...c.improvements.map((m) => `  BETTER ${m}`),
     ...c.notExercised.map((m) => `  NOT RUN ${m}`),
   ];
   out.push(
     c.regressions.length
-      ? `baseline: ${c.regressions.length} requirement(s) differ from ${file} for the worse (verdict ${report.verdict})`
+      ? `baseline: ${c.regressions.length} requirement(s) differ from ${file}${c.exact ? '' : ' for the worse'} (verdict ${report.verdict})`
       : `baseline: no regression against ${file} (${c.matched.length} as listed, ${c.improvements.length} better; verdict ${report.verdict})`,
   );
   return out;
