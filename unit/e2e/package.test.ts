@@ -84,3 +84,26 @@ test('npx ims-conformance run in the empty folder: CONFORMANT against the embedd
   assert.ok(existsSync(join(app, 'results', 'junit.xml')) && existsSync(join(app, 'results', 'html', 'index.html')));
   assert.ok(!existsSync(join(app, 'node_modules', pkg.name, 'results')), 'nothing is written inside the installed package');
 });
+
+test('npx ims-conformance reference starts the shipped reference target, which answers over HTTP', async () => {
+  const child = spawn('npx', ['--no-install', 'ims-conformance', 'reference', '--port', '0', '--max-lifetime-s', '20'], { cwd: app, env: suiteEnv({}), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  try {
+    const url = await new Promise<string>((done, fail) => {
+      let out = '';
+      const timer = setTimeout(() => fail(new Error(`no "listening on" within 15 s: ${out}`)), 15_000);
+      child.stdout.on('data', (c: Buffer) => {
+        out += c.toString();
+        const m = /listening on (http:\/\/\S+)/.exec(out);
+        if (m) {
+          clearTimeout(timer);
+          done(m[1]!);
+        }
+      });
+    });
+    // Without credentials the target answers 401 with the documented error body.
+    const res = await fetch(`${url}/v2/p/images/i/tags/k`, { method: 'DELETE' });
+    assert.equal(res.status, 401);
+  } finally {
+    process.kill(-child.pid!, 'SIGTERM');
+  }
+});
