@@ -64,7 +64,7 @@ const KNOWN_VARIABLES = [
   'IMS_FORBIDDEN_AUTH_TOKEN', 'IMS_FORBIDDEN_ACCESS_KEY', 'IMS_FORBIDDEN_SECRET_KEY', 'IMS_FORBIDDEN_IAM_ENDPOINT',
   'IMS_FORBIDDEN_IAM_USERNAME', 'IMS_FORBIDDEN_IAM_PASSWORD', 'IMS_FORBIDDEN_IAM_DOMAIN',
   'IMS_TAG_QUOTA', 'IMS_TIMEOUT_MS', 'IMS_MAX_RPS', 'IMS_CA_FILE', 'IMS_INSECURE_TLS', 'IMS_RESULTS_DIR', 'IMS_WORKERS',
-  'IMS_SERIAL_WRITES',
+  'IMS_SERIAL_WRITES', 'IMS_STRICT',
   // The target's identity (vendor, product, version): recorded in the report; required by certify.
   'IMS_VENDOR', 'IMS_PRODUCT', 'IMS_PRODUCT_VERSION',
   'IMS_OUTSIDER_IMAGE_ID', 'IMS_OUTSIDER_AUTH_TOKEN', 'IMS_OUTSIDER_ACCESS_KEY', 'IMS_OUTSIDER_SECRET_KEY', 'IMS_OUTSIDER_IAM_ENDPOINT',
@@ -118,13 +118,20 @@ function positiveInt(env: Env, name: string, fallback: number | undefined, probl
   return Number(raw);
 }
 
+/**
+ * IMS_* names the suite does not read, one line each: most likely typos, but the prefix is common (IMS_REGION), so
+ * they are a warning, and an error only under IMS_STRICT=1.
+ */
+export function unknownVariables(env: Env): string[] {
+  return Object.keys(env)
+    .filter((name) => name.startsWith('IMS_') && !(KNOWN_VARIABLES as readonly string[]).includes(name))
+    .map((name) => `${name} is not a variable this suite reads (see .env.example)`);
+}
+
 export function loadConfig(env: Env = process.env): SuiteConfig {
-  const problems: string[] = [];
-  for (const name of Object.keys(env)) {
-    if (name.startsWith('IMS_') && !(KNOWN_VARIABLES as readonly string[]).includes(name)) {
-      problems.push(`${name} is not a variable this suite reads (see .env.example)`);
-    }
-  }
+  const problems: string[] = env.IMS_STRICT?.trim() === '1' ? unknownVariables(env) : [];
+  const strictRaw = env.IMS_STRICT?.trim();
+  if (strictRaw && strictRaw !== '0' && strictRaw !== '1') problems.push('IMS_STRICT must be 1 or 0');
   const dialectRaw = env.IMS_API_DIALECT?.trim() || 'ims';
   if (dialectRaw !== 'ims' && dialectRaw !== 'openstack') problems.push(`IMS_API_DIALECT must be "ims" or "openstack", got ${JSON.stringify(dialectRaw)}`);
   const dialect: Dialect = dialectRaw === 'openstack' ? 'openstack' : 'ims';

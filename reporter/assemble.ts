@@ -1,7 +1,7 @@
 // From the tests' records and the run records to the report: decide every requirement, then assemble report.json.
 import { requirements, specSha256 } from '../harness/spec.js';
 import { describeExchange, type Exchange } from '../harness/exchanges.js';
-import { decideByTests, exitCodeOf, verdictOf, type RequirementRecord, type TestRecord } from './outcomes.js';
+import { decideByTests, exitCodeOf, unexercisedRequired, verdictOf, type RequirementRecord, type TestRecord } from './outcomes.js';
 import { decideRunScope } from './run-scope/index.js';
 import { suiteIdentity } from './identity.js';
 import type { RunRecord } from './run-record.js';
@@ -51,7 +51,10 @@ export interface AssembleInput {
 }
 
 export function assembleReport({ tests, records, reqs, fatal, target, transport, run, allExchanges }: AssembleInput): ConformanceReport {
-  const verdict = verdictOf(reqs, fatal);
+  // IMS_STRICT=1 (--strict, always for certify): a required requirement left unexercised makes the run INCOMPLETE.
+  const strict = process.env.IMS_STRICT?.trim() === '1';
+  const verdict = verdictOf(reqs, fatal, { strict });
+  const notExercised = unexercisedRequired(reqs).map((r) => ({ id: r.id, reason: (r.reason ?? '').split('\n')[0]! }));
   const count = (o: string) => reqs.filter((r) => r.outcome === o).length;
   const integrity = sumIntegrity(records);
   const left = integrity?.left ?? [];
@@ -68,6 +71,8 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
     run,
     verdict,
     exitCode: exitCodeOf(verdict, left.length),
+    strict,
+    notExercised,
     counts: { pass: count('pass'), fail: count('fail'), skipped: count('skipped'), error: count('error') },
     fatal,
     warnings: reqs.filter((r) => r.tier === 'advisory' && r.outcome === 'fail').map((r) => `${r.id} ${r.title}`),

@@ -16,9 +16,14 @@ export function consoleSummary(r: ConformanceReport): string {
     out.push(`  NOT LEFT AS FOUND: ${r.cleanup.left.length} tag(s) of this run are still on the target: ${r.cleanup.left.slice(0, 10).map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}${r.cleanup.left.length > 10 ? ', …' : ''}`);
     out.push(`  remove them with: ${r.cleanup.sweep} (same IMS_* variables); exit code ${r.exitCode}`);
   } else if (r.cleanup) out.push('  cleanup: no tag of this run is left on the target');
+  const notExercised = r.notExercised ?? [];
+  if (notExercised.length) {
+    const how = r.strict ? 'required by --strict' : r.verdict === 'CONFORMANT' ? 'judged only on what it exercised; --strict makes this INCOMPLETE' : 'see above';
+    out.push(`  not exercised: ${notExercised.map((n) => n.id).join(', ')} (${how})`);
+  }
   const count = r.counts;
   out.push(
-    `verdict: ${r.verdict} — ${r.requirements.length} requirements: ${count.pass} pass, ${count.fail} fail, ${count.skipped} skipped, ${count.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests`,
+    `verdict: ${r.verdict}${r.verdict === 'CONFORMANT' && notExercised.length ? ' (partial: on what it exercised)' : ''} — ${r.requirements.length} requirements: ${count.pass} pass, ${count.fail} fail, ${count.skipped} skipped, ${count.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests`,
   );
   return `${out.join('\n')}\n`;
 }

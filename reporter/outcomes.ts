@@ -93,7 +93,8 @@ export function decideByTests(id: string, all: readonly TestRecord[]): Pick<Requ
   const applicable = tests.filter((t) => t.skipKind !== 'not-applicable');
   if (!applicable.length) return { outcome: 'skipped', skipKind: 'not-applicable', reason: tests[0]!.reason, evidence: [] };
   const held = applicable.filter((t) => t.skipKind === 'not-configured' || t.skipKind === 'blocked');
-  if (held.length) return { outcome: 'skipped', skipKind: held[0]!.skipKind, reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
+  // One blocked test (tried, could not judge) outweighs any number left out by configuration.
+  if (held.length) return { outcome: 'skipped', skipKind: held.some((t) => t.skipKind === 'blocked') ? 'blocked' : 'not-configured', reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
   // A test that failed only for other requirements' findings still ran its own checks to the end (findings are soft).
   const ran = applicable.filter((t) => t.outcome === 'pass' || t.outcome === 'fail');
   const notExercised = applicable.filter((t) => t.skipKind === 'not-exercised');
@@ -102,13 +103,27 @@ export function decideByTests(id: string, all: readonly TestRecord[]): Pick<Requ
   return { outcome: 'skipped', skipKind: 'not-exercised', reason: notExercised.map((t) => t.reason).join(' | '), evidence: [] };
 }
 
-/** `fatal`: the run itself is untrustworthy (preflight failed, other people's tags were lost). */
-export function verdictOf(requirements: RequirementRecord[], fatal: string[]): Verdict {
+/** A skipped requirement the run did not exercise because of how it was started: filtered out, or not configured. */
+export const leftOutByChoice = (r: RequirementRecord): boolean => r.outcome === 'skipped' && r.skipKind === 'not-configured';
+
+/** Required requirements the run did not exercise (neither decided nor inapplicable to the dialect). */
+export const unexercisedRequired = (requirements: RequirementRecord[]): RequirementRecord[] =>
+  requirements.filter((r) => r.tier === 'required' && r.outcome === 'skipped' && r.skipKind !== 'not-applicable');
+
+/**
+ * `fatal`: the run itself is untrustworthy (preflight failed, other people's tags were lost).
+ * A run judges what it exercised: required requirements left out by a filter or by an optional persona or image not
+ * configured do not make it INCOMPLETE, unless `strict` (certify) or nothing required was exercised at all. One the
+ * run tried and could not exercise (blocked, every case refused by the target) always does.
+ */
+export function verdictOf(requirements: RequirementRecord[], fatal: string[], opts: { strict?: boolean } = {}): Verdict {
   const required = requirements.filter((r) => r.tier === 'required');
   if (fatal.length) return 'ERROR';
   if (required.some((r) => r.outcome === 'fail')) return 'NON-CONFORMANT';
   if (required.some((r) => r.outcome === 'error')) return 'ERROR';
-  if (required.some((r) => r.outcome === 'skipped' && r.skipKind !== 'not-applicable')) return 'INCOMPLETE';
+  const unexercised = unexercisedRequired(requirements);
+  if (!unexercised.length) return 'CONFORMANT';
+  if (opts.strict || !unexercised.every(leftOutByChoice) || !required.some((r) => r.outcome === 'pass')) return 'INCOMPLETE';
   return 'CONFORMANT';
 }
 

@@ -35,6 +35,10 @@ export interface ConformanceReport {
   };
   verdict: Verdict;
   exitCode: number;
+  /** --strict (always for certify): required requirements left unexercised made the run INCOMPLETE. Absent in older reports. */
+  strict?: boolean;
+  /** Required requirements this run did not exercise (filtered out, not configured, blocked), with why. */
+  notExercised?: { id: string; reason: string }[];
   counts: { pass: number; fail: number; skipped: number; error: number };
   fatal: string[];
   warnings: string[];

@@ -32,7 +32,7 @@ async function timedRun(latency: number, label: string, args: string[] = []) {
     const t0 = performance.now();
     const run = await runConformance({ args, env: suiteEnv({ ...ref.env, IMS_RESULTS_DIR: dir }), logFile: join(dir, 'output.log') });
     const wallMs = performance.now() - t0;
-    // A one-test run is INCOMPLETE by design (exit 1); anything else must be CONFORMANT.
+    // A one-test run judges only what it exercised (exit 0; 1 under IMS_STRICT=1); anything else must be CONFORMANT.
     if (run.exitCode !== 0 && !(args.length && run.exitCode === 1)) throw new Error(`${label}: the run was not CONFORMANT (exit ${run.exitCode}${run.message ? `: ${run.message}` : ''}); see ${dir}/output.log`);
     const ex = readJson<Exchanges>(join(dir, 'exchanges.json'));
     if (!ex) throw new Error(`${label}: no exchanges.json`);

@@ -5,7 +5,7 @@
 // Exit codes as a run: 0 conformant, 1 not shown conformant, 2 unusable.
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
 import { ConfigError, describeConfig, loadConfig } from '../harness/config.js';
@@ -15,12 +15,11 @@ import { readJson, writeJson } from '../harness/run-files.js';
 import { SPEC_PATH } from '../harness/spec.js';
 import type { ConformanceReport } from '../reporter/report-types.js';
 import { sha256, writeManifest } from './lib/bundle.js';
+import { PLAYWRIGHT_CLI, ROOT, playwrightEnv } from './lib/playwright.js';
 import { ATTESTATION, bundleStatement, fingerprint, IN_TOTO_PAYLOAD_TYPE, KeyProblem, loadPrivateKey, signEnvelope } from './lib/attestation.js';
 import { IDENTITY_VARIABLES, identityProblems, runtimeVersions } from '../reporter/product.js';
 import { suiteIdentity } from '../reporter/identity.js';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PLAYWRIGHT_CLI = join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
 /** Certification runs with this many workers on any machine (one with IMS_SERIAL_WRITES=1), so results compare. */
 const CERTIFY_WORKERS = 2;
 
@@ -83,6 +82,8 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   }
   if (opts.help) return { exitCode: 0, message: CERTIFY_USAGE };
   dotenv.config({ quiet: true });
+  // A certificate covers everything: strict (unexercised required requirements are INCOMPLETE, unknown IMS_* refused).
+  process.env.IMS_STRICT = '1';
   let config;
   try {
     config = loadConfig({ ...process.env, IMS_REFERENCE_PORT: process.env.IMS_REFERENCE_PORT || '0' });
@@ -100,7 +101,7 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
     if (err instanceof KeyProblem) return { exitCode: 2, message: err.message };
     throw err;
   }
-  const results = resolve(ROOT, config.resultsDir);
+  const results = resolve(config.resultsDir); // under the caller's working folder
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   const out = resolve(opts.out ?? join(results, `bundle-${stamp}`));
   if (existsSync(out) && readdirSync(out).length) return { exitCode: 2, message: `the bundle folder ${out} exists and is not empty` };
@@ -113,7 +114,7 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   const workers = process.env.IMS_SERIAL_WRITES?.trim() === '1' ? 1 : CERTIFY_WORKERS;
   const args = [PLAYWRIGHT_CLI, 'test', '--config', join(ROOT, 'playwright.config.ts'), `--workers=${workers}`, '--retries=0', '--forbid-only'];
   const status = await new Promise<number | string>((done) => {
-    const child = spawn(process.execPath, args, { cwd: ROOT, env: { ...process.env, ...identity, IMS_WORKERS: String(workers) }, stdio: 'inherit' });
+    const child = spawn(process.execPath, args, { cwd: ROOT, env: playwrightEnv({ ...process.env, ...identity, IMS_WORKERS: String(workers), IMS_RESULTS_DIR: results }), stdio: 'inherit' });
     child.on('error', (err) => done(`could not start Playwright: ${err.message}`));
     child.on('exit', (code, signal) => done(code ?? `signal ${signal}`));
   });
@@ -152,10 +153,10 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
     writeJson(join(out, ATTESTATION), signEnvelope(Buffer.from(JSON.stringify(statement)), IN_TOTO_PAYLOAD_TYPE, signKey));
     signed = `; signed by ${fingerprint(signKey)}`;
   }
-  const rel = out.startsWith(`${ROOT}`) ? out.slice(ROOT.length) : out;
+  const rel = relative(process.cwd(), out) || '.';
   return {
     exitCode: report.exitCode,
-    message: `certify: ${report.verdict}; bundle ${rel} (${Object.keys(manifest.files).length} files, digest sha256:${manifest.digest}${signed}); check it with npm run verify -- ${rel}${signKey ? ' --trust-key <public key>' : ''}`,
+    message: `certify: ${report.verdict}; bundle ${rel} (${Object.keys(manifest.files).length} files, digest sha256:${manifest.digest}${signed}); check it with: ims-conformance verify ${rel}${signKey ? ' --trust-key <public key>' : ''}`,
   };
 }
 

@@ -7,15 +7,14 @@ import { rmSync, openSync, closeSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig, type SuiteConfig } from '../harness/config.js';
+import { ConfigError, loadConfig, unknownVariables, type SuiteConfig } from '../harness/config.js';
 import { readJson, runFile, writeJson, type PreflightRecord } from '../harness/run-files.js';
 import { newRunId } from '../harness/run-id.js';
 import { transportEnv } from '../harness/transport.js';
 import { GATE_RUN_VARIABLE, preflightGate } from '../harness/preflight-gate.js';
+import { PLAYWRIGHT_CLI, ROOT, playwrightEnv } from './lib/playwright.js';
 
-const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const PLAYWRIGHT_CLI = join(ROOT, 'node_modules', '@playwright', 'test', 'cli.js');
+export const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
 
 export interface ConformanceRun {
   exitCode: number;
@@ -67,6 +66,8 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
     // The embedded target's port is chosen later by the Playwright config; any value validates here.
     config = loadConfig({ ...env, IMS_REFERENCE_PORT: env.IMS_REFERENCE_PORT || '0' });
     resultsDir = config.resultsDir;
+    // Under IMS_STRICT=1 loadConfig refused them already.
+    for (const w of unknownVariables(env)) process.stderr.write(`ims-conformance: warning: ${w}; ignored (an error under --strict)\n`);
     env = transportEnv(config, env); // a private CA must be in the environment when Playwright's processes start
   } catch (err) {
     if (!(err instanceof ConfigError)) throw err;
@@ -82,7 +83,9 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   const gate = await preflightGate(config, runId);
   if (!gate.ok) return { exitCode: EXIT.unusable, message: gate.message, resultsDir };
   env = { ...env, ...gate.env };
-  const absResults = resolve(ROOT, resultsDir); // IMS_RESULTS_DIR may be absolute
+  // Results go under the caller's working folder (IMS_RESULTS_DIR may be absolute); Playwright runs in the suite's.
+  const absResults = resolve(resultsDir);
+  env = { ...env, IMS_RESULTS_DIR: absResults };
   rmSync(join(absResults, 'report.json'), { force: true });
   if (gate.result) {
     // The gate's preflight is this run's: the global setup takes its record instead of asking the target again.
@@ -95,7 +98,7 @@ export async function runConformance(opts: RunOptions = {}): Promise<Conformance
   const status = await new Promise<number | string>((resolve) => {
     const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'test', ...(opts.args ?? [])], {
       cwd: ROOT,
-      env,
+      env: playwrightEnv(env),
       stdio: out === undefined ? 'inherit' : ['ignore', out, out],
     });
     child.on('error', (err) => resolve(`could not start Playwright: ${err.message}`));

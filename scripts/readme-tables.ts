@@ -1,12 +1,17 @@
-// Keeps the README's requirement and mutant tables generated from their sources (the spec's catalogue, the
-// reference target's mutants and the self-test's oracle). `--check` (in npm test) fails when they drift.
+// Keeps the generated tables in step with their sources: the requirement table of README.md (the spec's catalogue)
+// and the mutant table of docs/MAINTAINING.md (the reference target's mutants and the self-test's oracle).
+// `--check` (in npm test) fails when they drift.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { requirements } from '../harness/spec.js';
 import { EXPECTED_KILLS } from './selftest/expected-kills.js';
 import { isMutantName } from '../reference/mutants.js';
 
-const README = 'README.md';
+/** Each generated block and the file that holds it. */
+const BLOCKS = [
+  { file: 'README.md', name: 'requirements', body: () => requirementTable() },
+  { file: 'docs/MAINTAINING.md', name: 'mutants', body: () => mutantTable() },
+];
 const cell = (s: string) => s.replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' ').trim();
 
 function requirementTable(): string {
@@ -25,20 +30,22 @@ function mutantTable(): string {
   return ['| mutant | the fault | must be caught as |', '| --- | --- | --- |', ...rows].join('\n');
 }
 
-function replaceBlock(text: string, name: string, body: string): string {
+function replaceBlock(file: string, text: string, name: string, body: string): string {
   const re = new RegExp(`(<!-- ${name}:start -->)[\\s\\S]*?(<!-- ${name}:end -->)`);
-  if (!re.test(text)) throw new Error(`README.md has no ${name} block`);
+  if (!re.test(text)) throw new Error(`${file} has no ${name} block`);
   return text.replace(re, `$1\n${body}\n$2`);
 }
 
-const current = readFileSync(README, 'utf8');
-const next = replaceBlock(replaceBlock(current, 'requirements', requirementTable()), 'mutants', mutantTable());
-if (process.argv.includes('--check')) {
-  if (next !== current) {
-    process.stderr.write('README.md tables are out of date: run npm run readme:tables\n');
-    process.exit(1);
-  }
-  process.stdout.write('README tables match the spec and the mutants\n');
-} else {
-  writeFileSync(README, next);
+const stale: string[] = [];
+for (const { file, name, body } of BLOCKS) {
+  const current = readFileSync(file, 'utf8');
+  const next = replaceBlock(file, current, name, body());
+  if (next === current) continue;
+  if (process.argv.includes('--check')) stale.push(`${file} (${name})`);
+  else writeFileSync(file, next);
 }
+if (stale.length) {
+  process.stderr.write(`generated tables are out of date in ${stale.join(', ')}: run npm run readme:tables\n`);
+  process.exit(1);
+}
+if (process.argv.includes('--check')) process.stdout.write('generated tables match the spec and the mutants\n');

@@ -35,7 +35,7 @@ interface Row {
 }
 
 const { values } = parseArgs({ options: { mutant: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '3' } } });
-const OUT = join('results', 'selftest');
+const OUT = join(process.env.IMS_RESULTS_DIR || 'results', 'selftest');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
 const started = Date.now();

@@ -43,7 +43,8 @@ function contentProblems(dir: string): { report?: ConformanceReport; problems: s
   for (const r of requirements.filter((r) => r.tier === 'required')) {
     if (!recorded.has(r.id)) problems.push(`required requirement ${r.id} has no result`);
   }
-  if (verdictOf(report.requirements ?? [], report.fatal ?? []) !== report.verdict) problems.push(`the verdict ${report.verdict} does not follow from the requirement results`);
+  if (verdictOf(report.requirements ?? [], report.fatal ?? [], { strict: report.strict ?? true }) !== report.verdict) problems.push(`the verdict ${report.verdict} does not follow from the requirement results`);
+  if (report.strict === false) problems.push('the run was not strict: a certificate needs every required requirement exercised');
   if (exitCodeOf(report.verdict) !== report.exitCode) problems.push('the exit code does not follow from the verdict');
 
   let junit;

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, describeConfig, loadConfig } from '../harness/config.js';
+import { ConfigError, describeConfig, loadConfig, unknownVariables } from '../harness/config.js';
 
 const problems = (env: Record<string, string>): string[] => {
   try {
@@ -40,8 +40,11 @@ test('each bad value gets its own message naming the variable', () => {
   assert.ok(p.some((m) => m.startsWith('IMS_INSECURE_TLS')));
 });
 
-test('a typo in a variable name is reported, not ignored', () => {
-  assert.deepEqual(problems({ ...remote, IMS_AUTH_TOKN: 'x' }), ['IMS_AUTH_TOKN is not a variable this suite reads (see .env.example)']);
+test('an unknown IMS_* variable is a warning, an error under IMS_STRICT=1', () => {
+  assert.deepEqual(problems({ ...remote, IMS_AUTH_TOKN: 'x', IMS_REGION: 'eu-1' }), []);
+  assert.deepEqual(unknownVariables({ ...remote, IMS_AUTH_TOKN: 'x' }), ['IMS_AUTH_TOKN is not a variable this suite reads (see .env.example)']);
+  assert.deepEqual(problems({ ...remote, IMS_AUTH_TOKN: 'x', IMS_STRICT: '1' }), ['IMS_AUTH_TOKN is not a variable this suite reads (see .env.example)']);
+  assert.deepEqual(problems({ ...remote, IMS_STRICT: 'yes' }), ['IMS_STRICT must be 1 or 0']);
 });
 
 test('authentication forms: one at a time, complete', () => {

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { decideByTests, exitCodeOf, testOutcome, verdictOf, type RequirementRecord, type TestRecord, type TestResultFacts } from '../reporter/outcomes.js';
+import { decideByTests, exitCodeOf, leftOutByChoice, testOutcome, unexercisedRequired, verdictOf, type RequirementRecord, type TestRecord, type TestResultFacts } from '../reporter/outcomes.js';
 import { decideRunScope } from '../reporter/run-scope/index.js';
 import { ANNOTATION, encodeFinding, type SkipKind } from '../harness/outcome-protocol.js';
 import { requirement } from '../harness/spec.js';
@@ -85,4 +85,20 @@ test('verdicts and exit codes', () => {
   assert.equal(verdictOf([r('required', 'pass')], ['pre-existing tags lost']), 'ERROR');
   assert.deepEqual(['CONFORMANT', 'NON-CONFORMANT', 'INCOMPLETE', 'ERROR'].map((v) => exitCodeOf(v as never)), [0, 1, 1, 2]);
   assert.deepEqual(['CONFORMANT', 'NON-CONFORMANT', 'INCOMPLETE', 'ERROR'].map((v) => exitCodeOf(v as never, 2)), [3, 3, 3, 2], 'tags left behind: 3 unless the run is an error');
+});
+
+test('a run judges what it exercised: left out by a filter or configuration is not INCOMPLETE unless strict', () => {
+  const filtered = r('required', 'skipped', 'not-configured');
+  const persona = r('required', 'skipped', 'not-configured');
+  const image = r('required', 'skipped', 'not-configured');
+  assert.equal(verdictOf([r('required', 'pass'), filtered, persona, image], []), 'CONFORMANT');
+  assert.equal(verdictOf([r('required', 'pass'), filtered, persona, image], [], { strict: true }), 'INCOMPLETE');
+  assert.deepEqual(unexercisedRequired([r('required', 'pass'), persona, r('advisory', 'skipped', 'not-configured')]), [persona]);
+  // Tried and could not: always INCOMPLETE. Nothing required exercised at all: INCOMPLETE.
+  assert.equal(verdictOf([r('required', 'pass'), r('required', 'skipped', 'blocked')], []), 'INCOMPLETE');
+  assert.equal(verdictOf([r('required', 'pass'), r('required', 'skipped', 'not-exercised')], []), 'INCOMPLETE');
+  // One blocked test outweighs any number left out by configuration.
+  assert.equal(decideByTests('DT-01', [t('skipped', 'not-configured'), t('skipped', 'blocked')]).skipKind, 'blocked');
+  assert.equal(verdictOf([filtered, persona], []), 'INCOMPLETE');
+  assert.equal(leftOutByChoice(r('required', 'pass')), false);
 });
