@@ -10,7 +10,7 @@ import { productIdentity, runtimeVersions } from './product.js';
 import { curlCommand, reproductionLines, runScopeReproduction } from './curl.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
-const SWEEP_COMMAND = 'npm run sweep -- --apply';
+const SWEEP_COMMAND = 'npx ims-conformance sweep --apply';
 
 export function decideRequirements(tests: TestRecord[], records: RunRecord[], exchanges: Exchange[], dialect: string | undefined): RequirementRecord[] {
   const ran = records.length > 0 && records.every((r) => r.preflight?.ok === true);
