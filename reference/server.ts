@@ -40,6 +40,8 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
+// One closure over the target's state (store, personas, mutant memories): its inner functions are the handlers, each
+// short; the length is theirs, kept together because they share that state.
 export function createReferenceServer(options: ReferenceOptions): Server {
   const { seed } = options;
   const mutants = options.mutants ?? new Set<MutantName>();
