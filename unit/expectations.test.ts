@@ -16,7 +16,7 @@ const report = (outcomes: Record<string, string>, extra: Partial<ConformanceRepo
     suite: { name: 'ims-conformance', version: '0.0.0', commit: null },
     run: { id: 'r1', endedAt: '2026-01-01T00:00:00Z' },
     target: { endpoint: 'http://127.0.0.1:1' },
-    requirements: Object.entries(outcomes).map(([id, outcome]) => ({ id, outcome, reason: outcome === 'skipped' ? 'persona not configured: set X' : `${id} reason` })),
+    requirements: Object.entries(outcomes).map(([id, outcome]) => ({ id, outcome, ...(outcome === 'skipped' ? { skipKind: 'not-configured' } : {}), reason: outcome === 'skipped' ? 'persona not configured: set X' : `${id} reason` })),
     ...extra,
   }) as unknown as ConformanceReport; // only the fields the comparison and the writer read
 
