@@ -44,7 +44,8 @@ export function renderMarkdown(r: ConformanceReport): string {
   if (notPassed.length) out.push('', '## Failures');
   for (const q of notPassed) {
     out.push('', `### ${q.id} ${q.title} — ${q.outcome} (${q.tier})`, '', `Clause: ${q.clause}`);
-    const tests = r.tests.filter((t) => t.requirement === q.id && (t.outcome === 'fail' || t.outcome === 'error'));
+    // The tests that found it broken (a finding may come from another requirement's test), or that could not run.
+    const tests = r.tests.filter((t) => (t.outcome === 'fail' && (t.breaks ?? [t.requirement]).includes(q.id)) || (t.outcome === 'error' && t.requirement === q.id));
     if (!tests.length) {
       // Run-scope requirements are decided over every exchange of the run, not by a test of their own.
       out.push('', `Decided over all exchanges of the run: ${reasonLines(q.reason)[0] ?? ''}`);
@@ -53,10 +54,18 @@ export function renderMarkdown(r: ConformanceReport): string {
       out.push(...reproduceBlock(q.reproduce, ''));
     }
     for (const t of tests) {
-      out.push('', `- test: **${t.title}** (${code(t.id)}, ${t.file})`);
-      for (const l of reasonLines(t.reason)) out.push(`  - reason: ${code(l)}`);
-      for (const e of t.evidence.slice(0, 3)) out.push(`  - request: ${code(e)}`);
-      if (!t.evidence.length) out.push('  - request: none (the test failed before reaching the target)');
+      out.push('', `- test: **${t.title}** (${code(t.id)}, ${t.file}${t.requirement !== q.id ? `, a test of ${t.requirement}` : ''})`);
+      const findings = (t.findings ?? []).filter((f) => f.requirement === q.id);
+      for (const f of findings.slice(0, 5)) {
+        out.push(`  - finding: ${code(cell(f.claim, 400))}`);
+        for (const e of f.evidence.slice(0, 3)) out.push(`    - request: ${code(e)}`);
+      }
+      if (findings.length > 5) out.push(`  - … ${findings.length - 5} more findings in report.json`);
+      if (!findings.length) {
+        for (const l of reasonLines(t.reason)) out.push(`  - reason: ${code(l)}`);
+        for (const e of t.evidence.slice(0, 3)) out.push(`  - request: ${code(e)}`);
+        if (!t.evidence.length) out.push('  - request: none (the test failed before reaching the target)');
+      }
       out.push(...reproduceBlock(t.reproduce, '  '));
     }
   }

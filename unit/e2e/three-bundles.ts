@@ -39,12 +39,12 @@ export async function makeThreeBundles(work: string): Promise<ThreeBundles> {
   return out;
 }
 
-/** What each column must show for a requirement: the reference passes everything; the mutant fails DT-05 and DT-06
- * (a missing key answers 204, so concurrent deletes all succeed); the vendor warns on DT-12 and leaves DT-04's
+/** What each column must show for a requirement: the reference passes everything; the mutant fails DT-05, DT-06 and
+ * DT-16 (a missing key answers 204, so concurrent deletes all succeed and a malformed key gets no 4xx); the vendor warns on DT-12 and leaves DT-04's
  * near-miss pairs its strict add rule refuses unexercised. */
 export function expectedCell(column: 'reference' | 'mutant' | 'vendor', id: string): string | RegExp {
   if (column === 'reference') return 'pass';
-  if (column === 'mutant') return id === 'DT-05' || id === 'DT-06' ? 'FAIL' : 'pass';
+  if (column === 'mutant') return ['DT-05', 'DT-06', 'DT-16'].includes(id) ? 'FAIL' : 'pass';
   if (id === 'DT-12') return 'warning (advisory fail)';
   if (id === 'DT-04') return /^pass, \d+ not exercised$/;
   return 'pass';
