@@ -5,7 +5,7 @@ import { registerSecret } from './redact.js';
 function register(c: Credentials | undefined): void {
   if (!c) return;
   if (c.form === 'token') registerSecret(c.token);
-  // The AK too: it names the account, and the rule is that AK/SK never appear in anything written.
+  // The AK too: it names the account, and neither half of an AK/SK pair may appear in anything written.
   if (c.form === 'aksk') {
     registerSecret(c.secretKey);
     registerSecret(c.accessKey);
