@@ -115,9 +115,9 @@ export class ApiClient {
    * Another method than DELETE on a tag's URI (a router that sends every method to the delete handler is a real
    * bug). Not the operation under test: its answer is recorded, not checked against the operation's contract.
    */
-  async otherMethod(method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH', key: string, at: TargetAddress = {}): Promise<Exchange> {
+  async otherMethod(method: 'GET' | 'HEAD' | 'PUT' | 'POST' | 'PATCH', key: string, at: TargetAddress & { raw?: boolean } = {}): Promise<Exchange> {
     const op = operation(this.ops.delete);
-    return (await this.send({ op, role: 'probe', method, url: this.tagUrl(key, at), attempts: 1, contract: false })).exchange;
+    return (await this.send({ op, role: 'probe', method, url: this.tagUrl(key, at), raw: at.raw, attempts: 1, contract: false })).exchange;
   }
 
   /** Adds a tag through the dialect's fixture operation. Returns the final exchange (204 = created). */

@@ -2,7 +2,7 @@
 // Keys come from the catalogue in data/unusual-keys.ts and run side by side within the run's tag slots: add each key,
 // then delete it; a key the add accepted must answer 204 (and the model: it is gone, nothing else changed), a refused
 // one 404. Every wrong answer is a finding of its own.
-import { test, expect, covers, observe, skipAs, succeeded } from '../fixtures/index.js';
+import { test, expect, covers, finding, observe, skipAs, succeeded } from '../fixtures/index.js';
 import { inLanes, laneImages } from '../fixtures/lanes.js';
 import { UNUSUAL_KEYS } from '../data/unusual-keys.js';
 import { describeExchange } from '../harness/exchanges.js';
@@ -32,10 +32,17 @@ test('unusual keys are never refused with 400', covers({ requirement: 'DT-07', i
 const DOT_TEST_IDS: Record<string, string> = { dot: 'c41e6a8b-2f7d-4c39-9e15-6a0b3d071301', dotdot: 'c41e6a8b-2f7d-4c39-9e15-6a0b3d071302' };
 
 for (const entry of UNUSUAL_KEYS.filter((k) => k.transport === 'raw')) {
-  test(`the key ${JSON.stringify(entry.make(''))} is addressable when sent raw`, covers({ requirement: 'DT-13', id: DOT_TEST_IDS[entry.id]! }), async ({ tags, preflightRecord, config }) => {
+  test(`the key ${JSON.stringify(entry.make(''))} is addressable when sent raw`, covers({ requirement: 'DT-13', id: DOT_TEST_IDS[entry.id]! }), async ({ tags, api, preflightRecord, config }) => {
     const key = entry.make('');
     // These keys cannot carry the run prefix: never touch one that was there before the run.
     if (key in (preflightRecord.snapshot?.[config.imageId] ?? {})) skipAs('not-exercised', `not exercised: the image already carried a tag ${JSON.stringify(key)} that the suite did not create`);
+    // Safety first: a hop that resolves the dot-segment sends the request to another resource (`.../tags/..` is the
+    // image itself). A GET of the verbatim path that answers 2xx shows it; then no DELETE is ever sent there.
+    const look = await api.otherMethod('GET', key, { raw: true });
+    if (succeeded(look)) {
+      finding('DT-13', `a GET of the verbatim path ending in ${JSON.stringify(key)} answered ${look.status}: a hop resolved the dot-segment to another resource, so the key is not addressable (no DELETE was sent there)`, [look]);
+      return;
+    }
     await tags.reserve(1);
     const add = await tags.add(key, { raw: true });
     if (!add.created) skipAs('not-exercised', `not exercised: the target refused to create the tag ${JSON.stringify(key)} (${describeExchange(add.exchange)})`);
