@@ -27,6 +27,8 @@ interface OwnKey {
   seen: boolean;
   /** Created, then never listed as sent: the target stores it under another name; it cannot be judged by listing. */
   unlisted: boolean;
+  /** Listed as gone since it was last deleted: showing it again means it came back, not that it stayed. */
+  seenGone: boolean;
   ops: Op[];
   /** The requests since the last listing that showed this key as the model expected: the suspects of a difference. */
   since: Exchange[];
@@ -96,7 +98,7 @@ export class ImageModel {
    * performance.now(): taken before the request is sent and after its answer is read, so the interval covers it.
    */
   begin(key: string, now: number = performance.now()): (effect: Effect, exchange?: Exchange, at?: number) => void {
-    const k = this.own.get(key) ?? { present: false, value: null, seen: false, unlisted: false, ops: [], since: [] };
+    const k = this.own.get(key) ?? { present: false, value: null, seen: false, unlisted: false, seenGone: false, ops: [], since: [] };
     this.own.set(key, k);
     const op: Op = { start: now };
     k.ops.push(op);
@@ -112,7 +114,11 @@ export class ImageModel {
         }
         k.present = true;
         k.value = effect.value;
-      } else if (effect.kind === 'absent') k.present = false;
+        k.seenGone = false;
+      } else if (effect.kind === 'absent') {
+        k.present = false;
+        k.seenGone = false;
+      }
       else if (effect.kind === 'unknown') k.present = undefined;
     };
   }
@@ -158,14 +164,15 @@ export class ImageModel {
         else if (k.value !== null && actual !== k.value) differences.push(this.diff(key, k, 'changed', show(k.value), show(actual)));
         else k.seen = true;
       } else if (has && !k.unlisted) {
-        differences.push(this.diff(key, k, k.seen ? 'came-back' : 'still-present', 'missing', show(actual)));
-      }
+        differences.push(this.diff(key, k, k.seenGone ? 'came-back' : 'still-present', 'missing', show(actual)));
+      } else if (!has) k.seenGone = true;
       if (!differences.some((d) => d.key === key)) k.since = [];
       else {
         // The model follows the target from here on, so one fault is reported once, not at every later listing.
         k.present = has;
         k.value = actual ?? null;
         k.seen = has;
+        k.seenGone = !has;
         k.since = [];
       }
     }

@@ -45,10 +45,9 @@ async function exercise(c: Case, image: string, tags: TagBook): Promise<'exercis
         return 'not exercised';
       }
       // Listed as sent, both? A target that merged or renamed them on the add cannot show which one a delete removes.
-      const before = await tags.list(image);
-      const notAsSent = [target, bystander].filter((k) => !before.tags.has(k) || !tags.listedAsSent(k, image));
+      const { listing, notAsSent } = await tags.listAfterAdding(image, [bystander, target]);
       if (notAsSent.length) {
-        notExercised(`${label(c)}: ${whyNotListed(notAsSent, before.tags)}`);
+        notExercised(`${label(c)}: ${whyNotListed(notAsSent, listing.tags)}`);
         return 'not exercised';
       }
       const del = await tags.delete(target, { image, encoding: c.pair.encoding }); // the model judges the bystander
