@@ -23,8 +23,8 @@ export interface CreateResult {
   listed: string | null;
 }
 
-/** A cleanup delete is done when the tag is gone: deleted now (204) or already (404). */
-export const isCleanedUp = (e: Exchange): boolean => e.status === 204 || e.status === 404;
+/** A cleanup delete is done when the tag is gone: deleted now (any 2xx: a target that answers 200 still deleted it) or already (404). */
+export const isCleanedUp = (e: Exchange): boolean => e.status !== undefined && ((e.status >= 200 && e.status < 300) || e.status === 404);
 
 let counter = 0; // per worker process; the worker index makes it unique in the run
 
