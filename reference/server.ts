@@ -48,6 +48,8 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   const personas = new Personas(seed);
   const ghosts = new Map<Map<string, string>, Map<string, string>>(); // list-keeps-deleted: tags that still show
   const deletedOnce = new Set<string>(); // idempotent-second-delete: keys deleted before, per image
+  const stale = new Set<string>(); // readd-undeletable, upsert-stale-index: image+key whose next delete misses the live row
+  const negative = new Map<string, number>(); // negative-cache-404: image+key -> when the cached 404 expires
 
   const fail = (res: ServerResponse, status: number, code: string, message: string) => sendError(res, status, code, message, has);
 
@@ -75,7 +77,10 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (has('percent-key-500') && key.includes('%')) return fail(res, 500, 'IMG.0500', 'internal error');
     const matches = matchingKeys(tags.keys(), key, has);
     const onceKey = `${imageId}\n${key}`;
+    if (has('negative-cache-404') && (negative.get(onceKey) ?? 0) > Date.now()) return fail(res, 404, 'IMG.0404', 'tag not found');
+    if (stale.delete(onceKey)) return noContent(res); // the row it removed was not the live one
     if (matches.length === 0) {
+      if (has('negative-cache-404')) negative.set(onceKey, Date.now() + 2_000);
       if (has('missing-key-204') || (has('idempotent-second-delete') && deletedOnce.has(onceKey))) return noContent(res);
       return fail(res, 404, 'IMG.0404', 'tag not found');
     }
@@ -92,11 +97,13 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     noContent(res);
   }
 
-  function addTag(res: ServerResponse, tags: Map<string, string>, key: string, value: string): void {
+  function addTag(res: ServerResponse, tags: Map<string, string>, key: string, value: string, imageId: string): void {
     if (options.addKeyRule === 'strict' && !STRICT_ADD_KEY.test(key)) return fail(res, 400, 'IMG.0002', 'tag key is invalid');
     if (options.tagQuota !== undefined && !tags.has(key) && tags.size >= options.tagQuota) {
       return fail(res, 400, 'IMG.0003', `the image already has ${options.tagQuota} tags`);
     }
+    const onceKey = `${imageId}\n${key}`;
+    if ((has('readd-undeletable') && !tags.has(key) && deletedOnce.has(onceKey)) || (has('upsert-stale-index') && tags.has(key))) stale.add(onceKey);
     tags.set(key, value);
     res.writeHead(204);
     res.end();
@@ -194,7 +201,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
         /* answered below */
       }
       if (typeof tag?.key !== 'string' || typeof tag.value !== 'string') return fail(res, 400, 'IMG.0002', 'body must be {"tag":{"key","value"}}');
-      return addTag(res, tags, tag.key, tag.value);
+      return addTag(res, tags, tag.key, tag.value, imageId);
     }
     if (segs.length === 6 && method === 'DELETE') return deleteTag(res, tags, imageId, segs[5]!, projectId, preDeleted);
     return fail(res, 405, 'IMG.0405', 'method not allowed');
@@ -213,7 +220,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (!persona.canWrite && !(has('forbidden-may-delete') && method === 'DELETE')) {
       return fail(res, has('forbidden-401') ? 401 : 403, 'IMG.0403', 'no permission on this image');
     }
-    if (method === 'PUT') return addTag(res, tags, keyFromSegment(segs[4]!, () => false), '');
+    if (method === 'PUT') return addTag(res, tags, keyFromSegment(segs[4]!, () => false), '', imageId);
     if (method === 'DELETE') return deleteTag(res, tags, imageId, segs[4]!, persona.projectId, preDeleted);
     return fail(res, 405, 'IMG.0405', 'method not allowed');
   }

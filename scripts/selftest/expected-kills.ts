@@ -4,6 +4,11 @@
 export interface ExpectedKill {
   requirements: string[];
   advisory?: boolean;
+  /**
+   * A state-dependent fault only a sequence of requests shows: judged by the exploration's seed runs
+   * (scripts/selftest/explore-seeds.ts: killed in at least 9 of 10 seeds), not by whole-suite runs.
+   */
+  explorationOnly?: boolean;
 }
 
 export const EXPECTED_KILLS: Record<string, ExpectedKill> = {
@@ -38,4 +43,7 @@ export const EXPECTED_KILLS: Record<string, ExpectedKill> = {
   'unknown-image-204': { requirements: ['DT-10'] },
   'percent-key-500': { requirements: ['DT-07', 'DT-14'] },
   'dot-segments-normalised': { requirements: ['DT-13'], advisory: true },
+  'readd-undeletable': { requirements: ['DT-03'], explorationOnly: true },
+  'negative-cache-404': { requirements: ['DT-01'], explorationOnly: true },
+  'upsert-stale-index': { requirements: ['DT-03'], explorationOnly: true },
 };
