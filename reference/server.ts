@@ -80,7 +80,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (has('negative-cache-404') && (negative.get(onceKey) ?? 0) > Date.now()) return fail(res, 404, 'IMG.0404', 'tag not found');
     if (stale.delete(onceKey)) return noContent(res); // the row it removed was not the live one
     if (matches.length === 0) {
-      if (has('negative-cache-404')) negative.set(onceKey, Date.now() + 2_000);
+      if (has('negative-cache-404')) negative.set(onceKey, Date.now() + 300);
       if (has('missing-key-204') || (has('idempotent-second-delete') && deletedOnce.has(onceKey))) return noContent(res);
       return fail(res, 404, 'IMG.0404', 'tag not found');
     }

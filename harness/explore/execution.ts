@@ -286,7 +286,7 @@ export class Execution {
     const left: string[] = [];
     for (const [image, held] of this.holding) {
       for (let round = 0; held.size; round++) {
-        if (round) await sleep(250 * 2 ** (round - 1));
+        if (round > 1) await sleep([300, 800, 1500][round - 2] ?? 0); // a delete that did not take at once: give the target a moment
         const listing = await this.host.owner.list({ image }, 'cleanup');
         this.budget.charge();
         for (const key of [...held]) {

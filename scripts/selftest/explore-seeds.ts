@@ -36,9 +36,13 @@ mkdirSync(OUT, { recursive: true });
 const started = Date.now();
 
 const mutantNames = Object.entries(EXPECTED_KILLS).filter(([, k]) => k.explorationOnly).map(([n]) => n);
-const [plain, variant, mutants] = await Promise.all([
+// Every target's seeds run in two halves side by side (a server each): their time is mostly waiting.
+const [plain, plain2, variant, variant2, mutants, mutants2] = await Promise.all([
+  startReferenceTargets([], 1),
   startReferenceTargets([], 1),
   startReferenceTargets(VARIANT_ARGS, 1),
+  startReferenceTargets(VARIANT_ARGS, 1),
+  startReferenceTargets(['--each-mutant', ...mutantNames.flatMap((n) => ['--mutant', n])], mutantNames.length),
   startReferenceTargets(['--each-mutant', ...mutantNames.flatMap((n) => ['--mutant', n])], mutantNames.length),
 ]);
 
@@ -54,7 +58,7 @@ interface Row {
 }
 
 /** Runs `seeds` explorations one after another against one target (its keys never overlap: fresh stems). */
-async function runSeeds(name: string, env: Record<string, string>, seeds: number): Promise<{ name: string; results: ExploreResult[] }> {
+async function runSeeds(name: string, env: Record<string, string>, seeds: number, first = 0): Promise<{ name: string; results: ExploreResult[] }> {
   const config = loadConfig({ ...env, IMS_RESULTS_DIR: OUT });
   const context = await newRequestContext(config);
   const log = new ExchangeLog();
@@ -70,8 +74,9 @@ async function runSeeds(name: string, env: Record<string, string>, seeds: number
     { runId: newRunId(), slots, baseline },
   );
   const results: ExploreResult[] = [];
+  const t0 = Date.now();
   try {
-    for (let i = 0; i < seeds; i++) {
+    for (let i = first; i < first + seeds; i++) {
       const r = await explore(host, { requests, seed: base + i });
       results.push(r);
       const failure = r.shrunk ?? r.original;
@@ -81,18 +86,29 @@ async function runSeeds(name: string, env: Record<string, string>, seeds: number
   } finally {
     await context.dispose();
   }
+  process.stdout.write(`  ${name}: seeds ${base + first}..${base + first + seeds - 1} in ${((Date.now() - t0) / 1000).toFixed(1)} s\n`);
   return { name, results };
 }
 
+const clean = Number(values['clean-seeds']);
+const half = Math.ceil(clean / 2);
 let runs: { name: string; results: ExploreResult[] }[] = [];
 try {
-  runs = await Promise.all([
-    runSeeds('reference', plain.targets[0]!.env, Number(values['clean-seeds'])),
-    runSeeds('vendor-variant', variant.targets[0]!.env, Number(values['clean-seeds'])),
-    ...mutants.targets.map((t) => runSeeds(t.mutants[0]!, t.env, Number(values['mutant-seeds']))),
+  const parts = await Promise.all([
+    runSeeds('reference', plain.targets[0]!.env, half),
+    runSeeds('reference', plain2.targets[0]!.env, clean - half, half),
+    runSeeds('vendor-variant', variant.targets[0]!.env, half),
+    runSeeds('vendor-variant', variant2.targets[0]!.env, clean - half, half),
+    ...mutants.targets.map((t) => runSeeds(t.mutants[0]!, t.env, Math.ceil(Number(values['mutant-seeds']) / 2))),
+    ...mutants2.targets.map((t) => runSeeds(t.mutants[0]!, t.env, Math.floor(Number(values['mutant-seeds']) / 2), Math.ceil(Number(values['mutant-seeds']) / 2))),
   ]);
+  for (const p of parts) {
+    const same = runs.find((r) => r.name === p.name);
+    if (same) same.results.push(...p.results);
+    else runs.push(p);
+  }
 } finally {
-  await Promise.all([plain.stop(), variant.stop(), mutants.stop()]);
+  await Promise.all([plain.stop(), plain2.stop(), variant.stop(), variant2.stop(), mutants.stop(), mutants2.stop()]);
 }
 
 const minKills = Number(values['min-kills']);
