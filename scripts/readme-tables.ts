@@ -18,7 +18,7 @@ function mutantTable(): string {
   const rows = listed.map((line) => {
     const [name = '', what = ''] = line.split('\t');
     const k = EXPECTED_KILLS[name];
-    return `| \`${name}\` | ${cell(what)} | ${k?.requirements.join(', ') ?? '—'}${k?.advisory ? ' (advisory: verdict stays CONFORMANT)' : ''} |`;
+    return `| \`${name}\` | ${cell(what)} | ${k?.requirements.join(', ') ?? '—'}${k?.advisory ? ' (advisory: verdict stays CONFORMANT)' : ''}${k?.explorationOnly ? ' (by the exploration, in at least 9 of 10 seeds)' : ''} |`;
   });
   return ['| mutant | the fault | must be caught as |', '| --- | --- | --- |', ...rows].join('\n');
 }

@@ -18,7 +18,7 @@ import { reproductionEvidence, reproductionText } from '../harness/explore/repro
 const WANT_SLOTS = 6;
 
 test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711' }), async ({ api, config, broker, preflightRecord }, testInfo) => {
-  if (config.explore === 0) skipAs('not-configured', 'the exploration is turned off (IMS_EXPLORE=0)');
+  if (config.explore === 0) skipAs('not-exercised', 'not exercised: the exploration is turned off (IMS_EXPLORE=0)');
   test.setTimeout(Math.max(60_000, config.explore * (config.timeoutMs / 10)));
   const factory = new TagFactory(api, broker, { runId: preflightRecord.runId, workerIndex: testInfo.workerIndex, resultsDir: config.resultsDir, defaultImage: config.imageId });
   const images = [config.imageId, ...(config.otherImageId ? [config.otherImageId] : [])];
@@ -30,8 +30,11 @@ test('random sequences of tag operations keep the image exactly as the model say
   let result: Awaited<ReturnType<typeof explore>> | undefined;
   try {
     // Slots come from the run's broker, within the free quota every test shares (both images together).
-    slots[config.imageId] = await factory.reserve(WANT_SLOTS, 2, config.imageId);
-    if (config.otherImageId) slots[config.otherImageId] = await factory.reserve(2, 1, config.otherImageId);
+    // A fixed number (waiting for them if other tests hold them), so that IMS_SEED replays the same sequences.
+    const want = (image: string, n: number) => Math.min(n, preflightRecord.freeSlots?.[image] ?? 0);
+    if (want(config.imageId, WANT_SLOTS) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
+    slots[config.imageId] = await factory.reserve(want(config.imageId, WANT_SLOTS), want(config.imageId, WANT_SLOTS), config.imageId);
+    if (config.otherImageId && want(config.otherImageId, 2) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId, 2), want(config.otherImageId, 2), config.otherImageId);
     const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
     const host = factoryHost(
       { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId },

@@ -88,7 +88,7 @@ export async function shrink(host: ExploreHost, budget: Budget, original: Execut
     }
   }
   // 4. The model checks between steps, where the failure shows without them.
-  for (let i = 0; i < best.length - 1 && !out.budgetSpent; i++) {
+  for (let i = 0; i < best.length && !out.budgetSpent; i++) {
     if (best[i]!.check && best[i]!.kind !== 'list') await keep(best.map((a, j) => (j === i ? { ...a, check: false } : a)));
   }
   return out;
