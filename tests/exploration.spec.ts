@@ -30,11 +30,12 @@ test('random sequences of tag operations keep the image exactly as the model say
   let result: Awaited<ReturnType<typeof explore>> | undefined;
   try {
     // Slots come from the run's broker, within the free quota every test shares (both images together).
-    // A fixed number (waiting for them if other tests hold them), so that IMS_SEED replays the same sequences.
+    // At least one, at most WANT_SLOTS: waiting for all of them could hold up tests that wait for more while they
+    // hold some. A seed replays exactly when the same number is granted (run the exploration alone to be sure).
     const want = (image: string, n: number) => Math.min(n, preflightRecord.freeSlots?.[image] ?? 0);
     if (want(config.imageId, WANT_SLOTS) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
-    slots[config.imageId] = await factory.reserve(want(config.imageId, WANT_SLOTS), want(config.imageId, WANT_SLOTS), config.imageId);
-    if (config.otherImageId && want(config.otherImageId, 2) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId, 2), want(config.otherImageId, 2), config.otherImageId);
+    slots[config.imageId] = await factory.reserve(want(config.imageId, WANT_SLOTS), 1, config.imageId);
+    if (config.otherImageId && want(config.otherImageId, 2) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId, 2), 1, config.otherImageId);
     const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
     const host = factoryHost(
       { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId },
@@ -48,7 +49,7 @@ test('random sequences of tag operations keep the image exactly as the model say
   }
   const r = result!;
   const note = (description: string) => testInfo.annotations.push({ type: ANNOTATION.observation, description });
-  note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}`);
+  note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}; tag slots ${Object.values(slots).join('+')}`);
   if (!config.forbidden) note('exploration: no deletes as the persona without permission (IMS_FORBIDDEN_* not configured)');
   if (r.leftovers.length) note(`exploration: could not remove ${r.leftovers.join(', ')} (the run's final check names them with the sweep command)`);
   if (r.harnessError) throw new HarnessError(`the exploration could not go on: ${r.harnessError.message}`);
