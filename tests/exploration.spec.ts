@@ -11,11 +11,8 @@ import { HarnessError } from '../harness/errors.js';
 import { ANNOTATION, encodeFinding } from '../harness/outcome-protocol.js';
 import { describeExchange } from '../harness/exchanges.js';
 import { explore } from '../harness/explore/explore.js';
-import { factoryHost } from '../harness/explore/hosts.js';
+import { exploreSlots, factoryHost } from '../harness/explore/hosts.js';
 import { reproductionEvidence, reproductionText } from '../harness/explore/reproduction.js';
-
-// Tags the exploration holds at once per image: enough for near-miss neighbours and re-adds, little of the quota.
-const WANT_SLOTS = 6;
 
 test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711' }), async ({ api, config, broker, preflightRecord }, testInfo) => {
   if (config.explore === 0) skipAs('not-exercised', 'not exercised: the exploration is turned off (IMS_EXPLORE=0)');
@@ -30,12 +27,12 @@ test('random sequences of tag operations keep the image exactly as the model say
   let result: Awaited<ReturnType<typeof explore>> | undefined;
   try {
     // Slots come from the run's broker, within the free quota every test shares (both images together).
-    // At least one, at most WANT_SLOTS: waiting for all of them could hold up tests that wait for more while they
+    // At least one, at most exploreSlots(): waiting for all of them could hold up tests that wait for more while they
     // hold some. A seed replays exactly when the same number is granted (run the exploration alone to be sure).
-    const want = (image: string, n: number) => Math.min(n, preflightRecord.freeSlots?.[image] ?? 0);
-    if (want(config.imageId, WANT_SLOTS) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
-    slots[config.imageId] = await factory.reserve(want(config.imageId, WANT_SLOTS), 1, config.imageId);
-    if (config.otherImageId && want(config.otherImageId, 2) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId, 2), 1, config.otherImageId);
+    const want = (image: string) => exploreSlots(preflightRecord.freeSlots?.[image] ?? 0, image === config.imageId);
+    if (want(config.imageId) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
+    slots[config.imageId] = await factory.reserve(want(config.imageId), 1, config.imageId);
+    if (config.otherImageId && want(config.otherImageId) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId), 1, config.otherImageId);
     const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
     const host = factoryHost(
       { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId },

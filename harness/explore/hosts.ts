@@ -5,6 +5,12 @@ import type { TagFactory } from '../tag-factory.js';
 import { runPrefix } from '../run-id.js';
 import type { ExploreHost } from './execution.js';
 
+/**
+ * Tag slots the exploration asks for on an image with `free` free slots: half of them at most (the other tests of
+ * the run need theirs), 6 on the main image and 2 on the other one at most. The seed runs use the same numbers.
+ */
+export const exploreSlots = (free: number, main: boolean): number => Math.min(main ? 6 : 2, Math.ceil(free / 2));
+
 type Common = Pick<ExploreHost, 'owner' | 'forbidden' | 'otherProject' | 'mainImage' | 'otherImage'>;
 
 export function factoryHost(
