@@ -46,6 +46,17 @@ export interface Action {
   check: boolean;
 }
 
+/** Tags a cleanup could not remove, per image, across the whole exploration: they keep their slots for good. */
+export class Stuck {
+  private readonly byImage = new Map<string, number>();
+  add(image: string): void {
+    this.byImage.set(image, this.of(image) + 1);
+  }
+  of(image: string): number {
+    return this.byImage.get(image) ?? 0;
+  }
+}
+
 interface Addressed {
   image: string;
   key: string;
@@ -73,6 +84,7 @@ export class Execution {
   constructor(
     readonly host: ExploreHost,
     private readonly budget: Budget,
+    private readonly stuck: Stuck = new Stuck(),
   ) {}
 
   /** Whether the sequence goes on: nothing broke yet and the target is usable. */
@@ -121,7 +133,7 @@ export class Execution {
   }
 
   hasSlot(image: string): boolean {
-    return this.held(image).size < this.host.slots(image);
+    return this.held(image).size + this.stuck.of(image) < this.host.slots(image);
   }
 
   /** Keys the image carries and listed as sent, the most recently used first (picks favour recent keys). */
@@ -300,6 +312,7 @@ export class Execution {
           this.budget.charge();
         }
       }
+      for (let i = 0; i < held.size; i++) this.stuck.add(image); // the target would not delete it: its slot stays taken
       left.push(...[...held].map((k) => `${JSON.stringify(k)} on image ${image}`));
     }
     return left;

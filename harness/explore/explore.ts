@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { Budget } from './budget.js';
 import { COMMANDS } from './commands.js';
-import { Execution, type ExploreFinding, type ExploreHost } from './execution.js';
+import { Execution, Stuck, type ExploreFinding, type ExploreHost } from './execution.js';
 import { shrink } from './shrink.js';
 import type { Exchange } from '../exchanges.js';
 
@@ -48,11 +48,12 @@ export async function explore(host: ExploreHost, opts: ExploreOptions): Promise<
   const budget = new Budget(opts.requests);
   const result: ExploreResult = { seed, sequences: 0, requests: { explore: 0, shrink: 0, limit: opts.requests }, shrinkSteps: 0, shrinkBudgetSpent: false, leftovers: [] };
   let failing: Execution | undefined;
+  const stuck = new Stuck(); // tags the target would not delete keep their slots: the quota is never exceeded
   opts.log?.(`exploration: seed ${seed} (replay with IMS_SEED=${seed}), at most ${opts.requests} requests`);
 
   const property = fc.asyncProperty(fc.commands(COMMANDS, { maxCommands: opts.maxCommands ?? 40, size: 'max' }), async (cmds) => {
     if (result.harnessError || failing) return true;
-    const x = new Execution(host, budget);
+    const x = new Execution(host, budget, stuck);
     const before = budget.spent;
     try {
       await fc.asyncModelRun(() => ({ model: x, real: x }), cmds);
@@ -73,7 +74,7 @@ export async function explore(host: ExploreHost, opts: ExploreOptions): Promise<
     result.original = { findings: failing.findings, steps: failing.steps, exchanges: failing.exchanges };
     opts.log?.(`exploration: ${requirement} broken after ${failing.steps.length} commands (${failing.exchanges.length} requests); shrinking`);
     budget.phase = 'shrink';
-    const s = await shrink(host, budget, failing, requirement);
+    const s = await shrink(host, budget, failing, requirement, stuck);
     result.leftovers.push(...s.leftovers);
     result.shrinkSteps = s.steps;
     result.shrinkBudgetSpent = s.budgetSpent;

@@ -3,7 +3,7 @@
 // with chunks and single steps removed, then without the model checks between steps, keeping every candidate that
 // still breaks the same requirement. Each replay cleans up after itself; a spent budget ends shrinking cleanly.
 import type { Budget } from './budget.js';
-import { Execution, type Action, type ExploreHost } from './execution.js';
+import { Execution, type Action, type ExploreHost, type Stuck } from './execution.js';
 
 export interface ShrinkResult {
   best?: Execution;
@@ -31,7 +31,7 @@ const cost = (actions: Action[]) => {
   return actions.reduce((n, a) => n + 1 + (a.check ? images : 0) + (a.kind === 'add' ? 1 : 0), 0) + 2 * images;
 };
 
-export async function shrink(host: ExploreHost, budget: Budget, original: Execution, requirement: string): Promise<ShrinkResult> {
+export async function shrink(host: ExploreHost, budget: Budget, original: Execution, requirement: string, stuck: Stuck): Promise<ShrinkResult> {
   const out: ShrinkResult = { steps: 0, budgetSpent: false, leftovers: [] };
   const stems = [...original.stemsUsed].map((s, slot) => ({ s, slot })).sort((a, b) => b.s.length - a.s.length);
 
@@ -40,7 +40,7 @@ export async function shrink(host: ExploreHost, budget: Budget, original: Execut
       out.budgetSpent = true;
       return undefined;
     }
-    const x = new Execution(host, budget);
+    const x = new Execution(host, budget, stuck);
     // Fresh stems for the same slots: a key keeps its shape, and a target that remembers old keys cannot help.
     const fresh = (key: string) => stems.reduce((k, { s, slot }) => k.split(s).join(x.stem(slot)), key);
     try {
