@@ -1,5 +1,6 @@
 // Configuration: IMS_* variables (and a .env file), validated once with one message per problem.
 import { existsSync, readFileSync } from 'node:fs';
+import { DEFAULT_EXPLORE_REQUESTS } from './explore/budget.js';
 import type { Dialect } from './spec.js';
 import { EMBEDDED_SEED } from './embedded-target.js';
 import { readProxy, type ProxySettings } from './proxy.js';
@@ -47,6 +48,10 @@ export interface SuiteConfig {
   workers: number;
   /** The embedded reference target's latency per response (IMS_REFERENCE_LATENCY_MS, benchmarks only). */
   referenceLatencyMs?: number;
+  /** Requests the stateful exploration may send (IMS_EXPLORE; 0 turns it off). */
+  explore: number;
+  /** The exploration's seed (IMS_SEED): replays a run's sequences. */
+  seed?: number;
 }
 
 /** Exit code 2 material: the configuration cannot describe a usable run. */
@@ -64,7 +69,7 @@ const KNOWN_VARIABLES = [
   'IMS_FORBIDDEN_AUTH_TOKEN', 'IMS_FORBIDDEN_ACCESS_KEY', 'IMS_FORBIDDEN_SECRET_KEY', 'IMS_FORBIDDEN_IAM_ENDPOINT',
   'IMS_FORBIDDEN_IAM_USERNAME', 'IMS_FORBIDDEN_IAM_PASSWORD', 'IMS_FORBIDDEN_IAM_DOMAIN',
   'IMS_TAG_QUOTA', 'IMS_TIMEOUT_MS', 'IMS_MAX_RPS', 'IMS_CA_FILE', 'IMS_INSECURE_TLS', 'IMS_RESULTS_DIR', 'IMS_WORKERS',
-  'IMS_SERIAL_WRITES', 'IMS_STRICT',
+  'IMS_SERIAL_WRITES', 'IMS_STRICT', 'IMS_EXPLORE', 'IMS_SEED',
   // The target's identity (vendor, product, version): recorded in the report; required by certify.
   'IMS_VENDOR', 'IMS_PRODUCT', 'IMS_PRODUCT_VERSION',
   'IMS_OUTSIDER_IMAGE_ID', 'IMS_OUTSIDER_AUTH_TOKEN', 'IMS_OUTSIDER_ACCESS_KEY', 'IMS_OUTSIDER_SECRET_KEY', 'IMS_OUTSIDER_IAM_ENDPOINT',
@@ -114,6 +119,23 @@ function positiveInt(env: Env, name: string, fallback: number | undefined, probl
   if (!/^[1-9][0-9]*$/.test(raw)) {
     problems.push(`${name} must be a positive whole number, got ${JSON.stringify(raw)}`);
     return fallback;
+  }
+  return Number(raw);
+}
+
+function wholeNumber(env: Env, name: string, fallback: number, problems: string[]): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  if (!/^(0|[1-9][0-9]{0,6})$/.test(raw)) problems.push(`${name} must be a whole number of requests (0 turns the exploration off), got ${JSON.stringify(raw)}`);
+  return /^[0-9]+$/.test(raw) ? Number(raw) : fallback;
+}
+
+function seedOf(env: Env, problems: string[]): number | undefined {
+  const raw = env.IMS_SEED?.trim();
+  if (!raw) return undefined;
+  if (!/^-?[0-9]{1,10}$/.test(raw) || Math.abs(Number(raw)) > 0x7fffffff) {
+    problems.push(`IMS_SEED must be the whole number a run printed (a 32-bit integer), got ${JSON.stringify(raw)}`);
+    return undefined;
   }
   return Number(raw);
 }
@@ -215,6 +237,8 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
     // I/O bound: more workers than cores. Serial writes: one test at a time, and the client holds one request at a time.
     workers: serial === '1' ? 1 : positiveInt(env, 'IMS_WORKERS', 4, problems)!,
     referenceLatencyMs: positiveInt(env, 'IMS_REFERENCE_LATENCY_MS', undefined, problems),
+    explore: wholeNumber(env, 'IMS_EXPLORE', DEFAULT_EXPLORE_REQUESTS, problems),
+    seed: seedOf(env, problems),
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
@@ -238,6 +262,8 @@ export function describeConfig(c: SuiteConfig): Record<string, unknown> {
     timeoutMs: c.timeoutMs,
     maxRps: c.maxRps ?? null,
     serialWrites: c.serialWrites,
+    explore: c.explore,
+    seed: c.seed ?? null,
     caFile: c.caFile ?? null,
     insecureTls: c.insecureTls,
     proxy: c.proxy?.server ?? null,

@@ -46,6 +46,10 @@ export const MUTANTS = {
   'delete-204-noop': 'answers 204 to every delete of an existing key but removes nothing',
   'lost-writes': "reads the image's whole tag set, changes it and writes it back: overlapping writes are lost (like OpenStack Glance)",
   'no-project-scoping': "the service ignores which project owns the image: it trusts the path's project (ims) or finds any image by id (openstack)",
+  // State-dependent faults: only a sequence of requests shows them (the stateful exploration's to find).
+  'readd-undeletable': 'soft delete: a key deleted and added again answers its next delete with 204 but stays (the delete hits the old tombstone row)',
+  'negative-cache-404': 'a 404 is cached per image and key for 300 ms and an add does not invalidate it: a key probed, then added, answers its delete with 404',
+  'upsert-stale-index': 'adding a key the image already carries (a value update) leaves a stale index: the next delete of it answers 204 but removes nothing',
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;

@@ -51,6 +51,8 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   const ghosts = new Map<Map<string, string>, Map<string, string>>(); // list-keeps-deleted: tags that still show
   const deletedOnce = new Set<string>(); // idempotent-second-delete: keys deleted before, per image
   const tombstones = new Set<string>(); // deleted-key-tombstone: keys deleted before, on any image
+  const stale = new Set<string>(); // readd-undeletable, upsert-stale-index: image+key whose next delete misses the live row
+  const negative = new Map<string, number>(); // negative-cache-404: image+key -> when the cached 404 expires
 
   const fail = (res: ServerResponse, status: number, code: string, message: string) => sendError(res, status, code, message, has);
 
@@ -79,7 +81,10 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     const matches = matchingKeys(tags.keys(), key, has);
     const onceKey = `${imageId}\n${key}`;
     if (has('deleted-key-tombstone') && tombstones.has(key)) return fail(res, 404, 'IMG.0404', 'tag not found');
+    if (has('negative-cache-404') && (negative.get(onceKey) ?? 0) > Date.now()) return fail(res, 404, 'IMG.0404', 'tag not found');
+    if (stale.delete(onceKey)) return noContent(res); // the row it removed was not the live one
     if (matches.length === 0) {
+      if (has('negative-cache-404')) negative.set(onceKey, Date.now() + 300);
       if (has('missing-key-204') || (has('idempotent-second-delete') && deletedOnce.has(onceKey))) return noContent(res);
       return fail(res, 404, 'IMG.0404', 'tag not found');
     }
@@ -116,11 +121,13 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     noContent(res);
   }
 
-  async function addTag(res: ServerResponse, tags: Map<string, string>, key: string, value: string): Promise<void> {
+  async function addTag(res: ServerResponse, tags: Map<string, string>, key: string, value: string, imageId: string): Promise<void> {
     if (options.addKeyRule === 'strict' && !STRICT_ADD_KEY.test(key)) return fail(res, 400, 'IMG.0002', 'tag key is invalid');
     if (options.tagQuota !== undefined && !tags.has(key) && tags.size >= options.tagQuota) {
       return fail(res, 400, 'IMG.0003', `the image already has ${options.tagQuota} tags`);
     }
+    const onceKey = `${imageId}\n${key}`;
+    if ((has('readd-undeletable') && !tags.has(key) && deletedOnce.has(onceKey)) || (has('upsert-stale-index') && tags.has(key))) stale.add(onceKey);
     if (has('lost-writes')) await readModifyWrite(tags, (set) => set.set(key, value));
     else tags.set(key, value);
     res.writeHead(204);
@@ -222,7 +229,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
         /* answered below */
       }
       if (typeof tag?.key !== 'string' || typeof tag.value !== 'string') return fail(res, 400, 'IMG.0002', 'body must be {"tag":{"key","value"}}');
-      return addTag(res, tags, tag.key, tag.value);
+      return addTag(res, tags, tag.key, tag.value, imageId);
     }
     if (has('empty-key-deletes-all') && method === 'DELETE' && (segs.length === 5 || segs[5] === '')) return deleteAll(res, tags);
     if (segs.length === 6 && (method === 'DELETE' || has('any-method-deletes'))) return deleteTag(res, tags, imageId, segs[5]!, projectId, preDeleted);
@@ -243,7 +250,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (!persona.canWrite && !(has('forbidden-may-delete') && method === 'DELETE')) {
       return fail(res, has('forbidden-401') ? 401 : 403, 'IMG.0403', 'no permission on this image');
     }
-    if (method === 'PUT') return addTag(res, tags, keyFromSegment(segs[4]!, () => false), '');
+    if (method === 'PUT') return addTag(res, tags, keyFromSegment(segs[4]!, () => false), '', imageId);
     if (method === 'DELETE' || has('any-method-deletes')) return deleteTag(res, tags, imageId, segs[4]!, persona.projectId, preDeleted);
     return fail(res, 405, 'IMG.0405', 'method not allowed');
   }

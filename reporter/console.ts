@@ -8,6 +8,8 @@ export function consoleSummary(r: ConformanceReport): string {
     out.push(`  ${mark}  ${q.id} [${q.tier}] ${q.title}${q.outcome !== 'pass' && q.reason ? ` — ${q.reason.split('\n')[0]}` : ''}`);
   }
   for (const f of r.fatal) out.push(`  harness: ${f}`);
+  // The stateful exploration's seed (every run) and, after a failure, its shrunk reproduction with curl lines.
+  for (const o of r.observations.filter((x) => x.observation.startsWith('exploration: '))) out.push(...o.observation.trimEnd().split('\n').map((l) => `  ${l}`));
   if (r.integrity) {
     const others = r.integrity.otherRuns ? ` (${r.integrity.otherRuns} key(s) of other recent runs of the suite not checked)` : '';
     out.push(`  pre-existing tags intact: ${r.integrity.intact}/${r.integrity.checked}${others}`);

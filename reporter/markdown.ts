@@ -70,6 +70,10 @@ export function renderMarkdown(r: ConformanceReport): string {
     }
   }
 
+  // The stateful exploration: its seed, and the shortest failing sequence with a curl line per request.
+  const exploration = r.observations.filter((o) => o.observation.startsWith('exploration: '));
+  if (exploration.length) out.push('', '## Exploration', '', '```text', ...exploration.map((o) => o.observation.trimEnd()), '```');
+
   // Cases a passing requirement could not judge (refused keys, keys listed under other names): never hidden by the pass.
   const notExercised = [
     ...r.tests.filter((t) => t.skipKind === 'not-exercised').map((t) => `- ${t.requirement} ${t.title}: ${cell(t.reason, 300)}`),

@@ -11,6 +11,7 @@ import { startReferenceTargets, suiteEnv } from './lib/reference-process.js';
 import { EXPECTED_KILLS, type ExpectedKill } from './selftest/expected-kills.js';
 import { isMutantName } from '../reference/mutants.js';
 import { EXIT_LEFT_TAGS } from '../reporter/outcomes.js';
+import { VARIANT_ARGS } from './selftest/variant.js';
 import { requirements } from '../harness/spec.js';
 import { readJson } from '../harness/run-files.js';
 
@@ -52,7 +53,8 @@ for (const [name] of listed) if (!oracle(name)) problems.push(`mutant ${name} ha
 for (const r of requirements) {
   if (!Object.values<ExpectedKill>(EXPECTED_KILLS).some((k) => k.requirements.includes(r.id))) problems.push(`requirement ${r.id} is not the expected kill of any mutant`);
 }
-const selected = values.mutant?.length ? listed.filter(([n]) => values.mutant!.includes(n)) : listed;
+// State-dependent mutants are the exploration's: scripts/selftest/explore-seeds.ts judges them over many seeds.
+const selected = (values.mutant?.length ? listed.filter(([n]) => values.mutant!.includes(n)) : listed).filter(([n]) => !oracle(n)?.explorationOnly);
 
 async function judge(name: string, env: Record<string, string>, args: string[] = []): Promise<{ report?: Report; exitCode: number; message?: string }> {
   const dir = join(OUT, name);
@@ -72,8 +74,6 @@ async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void
 }
 
 // Conformant targets: the plain reference (5 repeats of every test) and a vendor-like variant.
-const VARIANT_ARGS = ['--add-key-rule', 'strict', '--unknown-image-status', '400', '--extra-headers', '--tag-quota', '10', '--latency-ms', '15',
-  '--preexisting-tags', JSON.stringify({ env: 'prod', owner: 'team-a', 'ctk-zzzzzzzz-1x1': 'lookalike of a suite key', 'ctk-': 'bare prefix' })];
 const [plain, variant, mutants] = await Promise.all([
   startReferenceTargets([], 1),
   startReferenceTargets(VARIANT_ARGS, 1),

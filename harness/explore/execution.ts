@@ -1,0 +1,320 @@
+// One execution of a random sequence against the live target: the requests it sends, the model of every image it
+// touches (harness/tag-model.ts), the whole model check after every command, and a cleanup that removes every tag
+// it created, also after a failure. Findings name the requirement a broken property belongs to.
+import type { ApiClient } from '../client.js';
+import type { Exchange } from '../exchanges.js';
+import { ImageModel, addEffect, deleteEffect, describeDifference, type Difference } from '../tag-model.js';
+import type { Budget } from './budget.js';
+
+export interface ExploreFinding {
+  requirement: string;
+  claim: string;
+  exchanges: Exchange[];
+  /** The keys involved (the one addressed, the one that changed): shrinking starts from the steps on them. */
+  keys: string[];
+}
+
+/** What the exploration needs from its surroundings: clients, images, fresh stems and tag slots (with the ledger). */
+export interface ExploreHost {
+  owner: ApiClient;
+  forbidden?: ApiClient;
+  otherProject?: string;
+  mainImage: string;
+  otherImage?: string;
+  stem(): string;
+  /** Tags present at start (other people's): they must keep their values. */
+  baseline(image: string): Record<string, string | null>;
+  /** Keys of the suite that this exploration does not own (other tests of the run): not judged. */
+  isSuiteKey(key: string): boolean;
+  /** How many tags the exploration may hold at once on the image (slots reserved within the free quota). */
+  slots(image: string): number;
+  /** Adds a tag (ledger line first where there is a ledger). */
+  create(key: string, image: string): Promise<{ exchange: Exchange; listed: string | null }>;
+  /** The key is confirmed gone from the image: its slot is free, its ledger entry closed. */
+  gone(key: string, image: string): void;
+}
+
+const ok = (e: Exchange) => e.status !== undefined && e.status >= 200 && e.status < 300;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** One concrete step of a sequence, as sent: what shrinking replays (with fresh stems) and removes. */
+export interface Action {
+  kind: 'add' | 'delete' | 'forbidden' | 'other-project' | 'list';
+  key?: string;
+  image: string;
+  /** Whether the whole model check ran after it. */
+  check: boolean;
+}
+
+/** Tags a cleanup could not remove, per image, across the whole exploration: they keep their slots for good. */
+export class Stuck {
+  private readonly byImage = new Map<string, number>();
+  add(image: string): void {
+    this.byImage.set(image, this.of(image) + 1);
+  }
+  of(image: string): number {
+    return this.byImage.get(image) ?? 0;
+  }
+}
+
+interface Addressed {
+  image: string;
+  key: string;
+  exchange: Exchange;
+  refused?: boolean;
+}
+
+export class Execution {
+  readonly findings: ExploreFinding[] = [];
+  /** Every exchange of the sequence in order (cleanup excluded): the reproduction. */
+  readonly exchanges: Exchange[] = [];
+  readonly steps: string[] = [];
+  /** The concrete steps sent, for shrinking. */
+  readonly actions: Action[] = [];
+  /** Keys this execution used, in order of first use, with the images they were added to. */
+  readonly known: string[] = [];
+  private readonly models = new Map<string, ImageModel>();
+  private readonly stems: string[] = [];
+  /** Per image: keys created and not yet confirmed gone by a listing (what the slots and the cleanup count). */
+  private readonly holding = new Map<string, Set<string>>();
+  /** Per image: keys that were present once (a later 404 on them is "deleted a moment ago"). */
+  private readonly carried = new Map<string, Set<string>>();
+  harnessError?: Error;
+
+  constructor(
+    readonly host: ExploreHost,
+    private readonly budget: Budget,
+    private readonly stuck: Stuck = new Stuck(),
+  ) {}
+
+  /** Whether the sequence goes on: nothing broke yet and the target is usable. */
+  get active(): boolean {
+    return this.findings.length === 0 && !this.harnessError;
+  }
+
+  /** The stems this execution drew, by slot (shrinking maps them to fresh ones). */
+  get stemsUsed(): readonly string[] {
+    return this.stems;
+  }
+
+  stem(slot: number): string {
+    while (this.stems.length <= slot) this.stems.push(this.host.stem());
+    return this.stems[slot]!;
+  }
+
+  model(image: string): ImageModel {
+    let m = this.models.get(image);
+    if (!m) {
+      m = new ImageModel(image, this.host.baseline(image), (k) => this.host.isSuiteKey(k) && !this.known.includes(k));
+      this.models.set(image, m);
+    }
+    return m;
+  }
+
+  private held(image: string): Set<string> {
+    let s = this.holding.get(image);
+    if (!s) this.holding.set(image, (s = new Set()));
+    return s;
+  }
+
+  /**
+   * Images the whole model check lists: the main one, every image this sequence holds (or may hold) tags on, and
+   * the image just addressed. Elsewhere nothing of ours can change, and the baseline is checked at the end of the run.
+   */
+  private scope(addressed?: string): string[] {
+    const held = [...this.holding].filter(([, s]) => s.size > 0).map(([i]) => i);
+    return [...new Set([this.host.mainImage, ...held, ...(addressed ? [addressed] : [])])];
+  }
+
+  /** Requests a command of `n` requests needs, plus its model check, plus the cleanup of everything held so far. */
+  affords(n: number): boolean {
+    const cleanup = [...this.holding.values()].reduce((sum, s) => sum + (s.size ? s.size + 2 : 0), 0);
+    return this.active && this.budget.affords(n + this.scope(this.host.otherImage).length + cleanup + 1);
+  }
+
+  hasSlot(image: string): boolean {
+    return this.held(image).size + this.stuck.of(image) < this.host.slots(image);
+  }
+
+  /** Keys the image carries and listed as sent, the most recently used first (picks favour recent keys). */
+  present(image: string): string[] {
+    const m = this.models.get(image);
+    return m ? this.recent.filter((k) => m.owns(k) && m.isPresent(k) === true && m.wasListed(k)) : [];
+  }
+
+  /** Keys used before that the image does not carry now (deleted, or only ever probed), the most recent first. */
+  absent(image: string): string[] {
+    const m = this.model(image);
+    return this.recent.filter((k) => m.isPresent(k) === false);
+  }
+
+  /** Keys used, the most recently used first. */
+  private recent: string[] = [];
+
+  deleted(image: string): string[] {
+    const carried = this.carried.get(image) ?? new Set();
+    return this.absent(image).filter((k) => carried.has(k));
+  }
+
+  private use(key: string): void {
+    if (!this.known.includes(key)) this.known.push(key);
+    this.recent = [key, ...this.recent.filter((k) => k !== key)];
+  }
+
+  private record(e: Exchange): Exchange {
+    this.budget.charge();
+    this.exchanges.push(e);
+    return e;
+  }
+
+  private finding(requirement: string, claim: string, exchanges: Exchange[], keys: string[]): void {
+    this.findings.push({ requirement, claim, exchanges, keys: [...new Set(keys)] });
+  }
+
+  /** Runs one command; a harness failure (the target unusable) ends the sequence and is reported as such. */
+  async step(label: string, body: () => Promise<void>): Promise<void> {
+    this.steps.push(label);
+    try {
+      await body();
+    } catch (err) {
+      this.harnessError = err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  async add(key: string, image: string, check = true): Promise<void> {
+    this.actions.push({ kind: 'add', key, image, check });
+    this.use(key);
+    const held = this.held(image);
+    const wasHeld = held.has(key);
+    held.add(key); // before the request: an unanswered add may have created it
+    const done = this.model(image).begin(key);
+    const { exchange, listed } = await this.host.create(key, image);
+    this.record(exchange);
+    done(addEffect(exchange, listed), exchange);
+    if (ok(exchange)) this.carriedOn(image).add(key);
+    else if (!wasHeld && exchange.status !== undefined && exchange.status < 500) held.delete(key);
+    if (check) await this.verify(image);
+  }
+
+  private carriedOn(image: string): Set<string> {
+    let s = this.carried.get(image);
+    if (!s) this.carried.set(image, (s = new Set()));
+    return s;
+  }
+
+  /** The owner's delete under test, judged by its answer (DT-01, DT-05) and then by the whole model check. */
+  async deleteAsOwner(key: string, image: string, check = true): Promise<void> {
+    this.actions.push({ kind: 'delete', key, image, check });
+    this.use(key);
+    const m = this.model(image);
+    const before = m.isPresent(key);
+    const listed = m.wasListed(key);
+    const done = m.begin(key);
+    const e = this.record(await this.host.owner.deleteTag(key, { image }));
+    done(deleteEffect(e), e);
+    if (before === true && listed && e.status !== 204) {
+      this.finding('DT-01', `deleting a tag the image carries (listed a moment ago) must answer 204; it answered ${e.status ?? e.error}`, [e], [key]);
+    } else if (before === false && e.status !== 404) {
+      const what = this.carriedOn(image).has(key) ? 'a key deleted a moment ago' : 'a key the image never carried';
+      this.finding('DT-05', `deleting ${what} must answer 404 (the operation is not idempotent); it answered ${e.status ?? e.error}`, [e], [key]);
+    }
+    if (check) await this.verify(image, { image, key, exchange: e });
+  }
+
+  /** A delete that must be refused (the persona without permission, another project's path): nothing may change. */
+  async deleteRefused(key: string, how: 'forbidden' | 'other-project', check = true): Promise<void> {
+    const image = this.host.mainImage;
+    this.actions.push({ kind: how, key, image, check });
+    this.use(key);
+    const e = this.record(
+      how === 'forbidden'
+        ? await this.host.forbidden!.deleteTag(key, { image })
+        : await this.host.owner.deleteTag(key, { image, project: this.host.otherProject }),
+    );
+    this.model(image).suspect(e);
+    if (how === 'forbidden' && e.status !== 403) {
+      this.finding('DT-09', `valid credentials without permission on the image must get 403; the delete answered ${e.status ?? e.error}`, [e], [key]);
+    } else if (how === 'other-project' && (ok(e) || e.status === undefined)) {
+      this.finding('DT-09', `the owner's credentials in another project's path must never succeed; the delete answered ${e.status ?? e.error}`, [e], [key]);
+    }
+    if (check) await this.verify(image, { image, key, exchange: e, refused: true });
+  }
+
+  /** A listing of its own: the whole model check as a command. */
+  async list(): Promise<void> {
+    this.actions.push({ kind: 'list', image: this.host.mainImage, check: true });
+    await this.verify();
+  }
+
+  /** The whole model check: every image in scope listed and compared with its model. */
+  private async verify(image?: string, addressed?: Addressed): Promise<void> {
+    const images = this.scope(image);
+    const listings = await Promise.all(images.map((image) => this.host.owner.list({ image })));
+    images.forEach((image, i) => {
+      const listing = listings[i]!;
+      this.record(listing.exchange);
+      const start = listing.exchange.startedAt;
+      const m = this.model(image);
+      const result = m.check(listing.tags, start, start + listing.exchange.durationMs);
+      for (const d of result.differences) this.report(d, listing.exchange, addressed);
+      // A key the model and the listing agree is gone frees its slot.
+      const held = this.held(image);
+      for (const key of [...held]) {
+        if (m.isPresent(key) === false && !listing.tags.has(key)) {
+          held.delete(key);
+          this.host.gone(key, image);
+        }
+      }
+    });
+  }
+
+  private report(d: Difference, listing: Exchange, addressed?: Addressed): void {
+    const isAddressed = !!addressed && d.image === addressed.image && d.key === addressed.key;
+    const answered = addressed ? `${addressed.exchange.status ?? addressed.exchange.error}` : '';
+    let requirement: string;
+    let claim: string;
+    if (addressed?.refused) {
+      requirement = 'DT-09';
+      claim = `a delete that had to be refused (it answered ${answered}) changed the image's tags`;
+    } else if (d.kind === 'still-present' || d.kind === 'came-back') {
+      requirement = 'DT-03';
+      claim = isAddressed && ok(addressed.exchange) ? `the delete answered ${answered} but the tag is still listed` : 'a deleted tag is listed again';
+    } else if (isAddressed && !ok(addressed.exchange)) {
+      requirement = addressed.exchange.status === 404 ? 'DT-05' : 'DT-04';
+      claim = `the delete answered ${answered} yet the tag changed`;
+    } else {
+      requirement = 'DT-04';
+      claim = addressed ? `a delete of ${JSON.stringify(addressed.key)} changed a tag it did not address` : 'a tag no request addressed changed';
+    }
+    const suspects = [...(addressed ? [addressed.exchange] : []), ...d.suspects.filter((e) => e !== addressed?.exchange)];
+    this.finding(requirement, `${claim}: ${describeDifference(d)}`, [...suspects.slice(0, 6), listing], [...(addressed ? [addressed.key] : []), d.key]);
+  }
+
+  /**
+   * Removes every tag this execution created: list, delete what is still listed, list again; a few rounds with
+   * pauses, since a target may answer a delete before it takes effect. Returns the keys it could not remove.
+   */
+  async cleanup(): Promise<string[]> {
+    const left: string[] = [];
+    for (const [image, held] of this.holding) {
+      for (let round = 0; held.size; round++) {
+        if (round > 1) await sleep([300, 800, 1500][round - 2] ?? 0); // a delete that did not take at once: give the target a moment
+        const listing = await this.host.owner.list({ image }, 'cleanup');
+        this.budget.charge();
+        for (const key of [...held]) {
+          if (listing.tags.has(key)) continue;
+          held.delete(key);
+          this.host.gone(key, image);
+        }
+        if (round === 5) break;
+        for (const key of held) {
+          await this.host.owner.cleanupDelete(key, { image });
+          this.budget.charge();
+        }
+      }
+      for (let i = 0; i < held.size; i++) this.stuck.add(image); // the target would not delete it: its slot stays taken
+      left.push(...[...held].map((k) => `${JSON.stringify(k)} on image ${image}`));
+    }
+    return left;
+  }
+}

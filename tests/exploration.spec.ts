@@ -1,0 +1,64 @@
+// Stateful, model-based exploration (harness/explore/): random sequences of adds, deletes (existing, never carried,
+// just deleted, re-added, refused, on the other image) and listings, the whole model of the image's tags checked
+// after every command. A broken property fails the requirement it belongs to, with the shortest sequence of HTTP
+// exchanges that still shows it (each also as a curl line) and the seed that replays it (IMS_SEED).
+import { test, covers, skipAs } from '../fixtures/index.js';
+import { expect } from '@playwright/test';
+import { TagFactory } from '../harness/tag-factory.js';
+import { authHeadersFor } from '../harness/auth/credentials.js';
+import { isRecentRunKey, runOfKey } from '../harness/run-id.js';
+import { HarnessError } from '../harness/errors.js';
+import { ANNOTATION, encodeFinding } from '../harness/outcome-protocol.js';
+import { describeExchange } from '../harness/exchanges.js';
+import { explore } from '../harness/explore/explore.js';
+import { exploreSlots, factoryHost } from '../harness/explore/hosts.js';
+import { reproductionEvidence, reproductionText } from '../harness/explore/reproduction.js';
+
+test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711' }), async ({ api, config, broker, preflightRecord }, testInfo) => {
+  if (config.explore === 0) skipAs('not-exercised', 'not exercised: the exploration is turned off (IMS_EXPLORE=0)');
+  test.setTimeout(Math.max(60_000, config.explore * (config.timeoutMs / 10)));
+  const factory = new TagFactory(api, broker, { runId: preflightRecord.runId, workerIndex: testInfo.workerIndex, resultsDir: config.resultsDir, defaultImage: config.imageId });
+  const images = [config.imageId, ...(config.otherImageId ? [config.otherImageId] : [])];
+  const slots: Record<string, number> = {};
+  const now = Date.now();
+  const snapshot = preflightRecord.snapshot ?? {};
+  const baseline = Object.fromEntries(images.map((image) => [image, Object.fromEntries(Object.entries(snapshot[image] ?? {}).filter(([k]) => !isRecentRunKey(k, now)))]));
+  const lines: string[] = [];
+  let result: Awaited<ReturnType<typeof explore>> | undefined;
+  try {
+    // Slots come from the run's broker, within the free quota every test shares (both images together).
+    // At least one, at most exploreSlots(): waiting for all of them could hold up tests that wait for more while they
+    // hold some. A seed replays exactly when the same number is granted (run the exploration alone to be sure).
+    const want = (image: string) => exploreSlots(preflightRecord.freeSlots?.[image] ?? 0, image === config.imageId);
+    if (want(config.imageId) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
+    slots[config.imageId] = await factory.reserve(want(config.imageId), 1, config.imageId);
+    if (config.otherImageId && want(config.otherImageId) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId), 1, config.otherImageId);
+    const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
+    const host = factoryHost(
+      { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId },
+      factory,
+      { slots, baseline, isSuiteKey: (k) => runOfKey(k)?.runId === preflightRecord.runId || isRecentRunKey(k, Date.now()) },
+    );
+    result = await explore(host, { requests: config.explore, seed: config.seed, log: (l) => lines.push(l) });
+  } finally {
+    const problems = await factory.cleanup();
+    if (problems.length) await testInfo.attach('cleanup-problems.txt', { body: problems.join('\n'), contentType: 'text/plain' });
+  }
+  const r = result!;
+  const note = (description: string) => testInfo.annotations.push({ type: ANNOTATION.observation, description });
+  note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}; tag slots ${Object.values(slots).join('+')}`);
+  if (!config.forbidden) note('exploration: no deletes as the persona without permission (IMS_FORBIDDEN_* not configured)');
+  if (r.leftovers.length) note(`exploration: could not remove ${r.leftovers.join(', ')} (the run's final check names them with the sweep command)`);
+  if (r.harnessError) throw new HarnessError(`the exploration could not go on: ${r.harnessError.message}`);
+  const failure = r.shrunk ?? r.original;
+  if (!failure) return;
+  const text = reproductionText(r, failure);
+  await testInfo.attach('exploration-reproduction.txt', { body: text, contentType: 'text/plain' });
+  note(`exploration: reproduction\n${text}`);
+  // One finding per requirement the shortest sequence breaks; its evidence is the whole sequence, curl lines included.
+  for (const f of failure.findings.filter((x, i, all) => all.findIndex((y) => y.requirement === x.requirement) === i)) {
+    const claim = `${f.claim} (stateful exploration, seed ${r.seed}: the shortest sequence found is ${failure.exchanges.length} requests; replay with IMS_SEED=${r.seed})`;
+    testInfo.annotations.push({ type: ANNOTATION.finding, description: encodeFinding({ requirement: f.requirement, claim, evidence: reproductionEvidence(failure) }) });
+    expect.soft(false, `${f.requirement}: ${claim}\n${failure.exchanges.map((e) => `  evidence: ${describeExchange(e)}`).join('\n')}`).toBe(true);
+  }
+});
