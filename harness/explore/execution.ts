@@ -291,12 +291,18 @@ export class Execution {
   }
 
   /**
-   * Removes every tag this execution created: list, delete what is still listed, list again; a few rounds with
-   * pauses, since a target may answer a delete before it takes effect. Returns the keys it could not remove.
+   * Removes every tag this execution created: first a delete of every key it holds, by the name it sent (a target may
+   * list a key under another name, e.g. Glance reads the path's UTF-8 as Latin-1, yet delete it by the name sent),
+   * then list, delete what is still listed, list again; a few rounds with pauses, since a target may answer a delete
+   * before it takes effect. Returns the keys it could not remove.
    */
   async cleanup(): Promise<string[]> {
     const left: string[] = [];
     for (const [image, held] of this.holding) {
+      for (const key of held) {
+        await this.host.owner.cleanupDelete(key, { image });
+        this.budget.charge();
+      }
       for (let round = 0; held.size; round++) {
         if (round > 1) await sleep([300, 800, 1500][round - 2] ?? 0); // a delete that did not take at once: give the target a moment
         const listing = await this.host.owner.list({ image }, 'cleanup');
