@@ -44,6 +44,7 @@ export async function probeWrites(owner: ApiClient, image: string, freeSlots: nu
     for (const { key, e } of absent) if (ok(e) && listing.tags.has(key)) lose(`a delete answered ${e.status} but the tag ${JSON.stringify(key)} is listed again`, e, listing.exchange);
   };
   const lose = (what: string, ...es: Exchange[]) => {
+    if (record.lost.includes(what)) return; // a tag lost in one phase is still missing in the next: told once
     record.lost.push(what);
     record.evidence.push(...es.map(describeExchange));
   };

@@ -7,7 +7,7 @@ import { suiteIdentity } from './identity.js';
 import type { RunRecord } from './run-record.js';
 import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from './report-types.js';
 import { productIdentity, runtimeVersions } from './product.js';
-import { curlCommand, reproductionLines, runScopeReproduction } from './curl.js';
+import { curlCommand, decisiveExchanges, reproductionLines, runScopeReproduction } from './curl.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
 const SWEEP_COMMAND = 'npx ims-conformance sweep --apply';
@@ -100,12 +100,12 @@ function reportedTest({ exchanges, ...t }: TestRecord): ReportedTest {
   if (t.outcome === 'pass' || t.outcome === 'skipped') return { ...t, requests: exchanges.length, evidence: [] };
   const named = new Set((t.findings ?? []).flatMap((f) => f.evidence));
   const shown = exchanges.filter((e) => named.has(describeExchange(e)) || t.reason?.includes(describeExchange(e)));
-  const fallback = exchanges.filter((e) => e.role === 'under-test').slice(-1);
+  const decisive = shown.length ? shown : decisiveExchanges(exchanges, t.reason);
   const line = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? `failed: ${e.error}`}`;
-  const decisive = shown.length ? shown : fallback.length ? fallback : exchanges.slice(-1);
-  // The requests a finding names first (the listing that showed a difference is evidence, not a request to repeat).
-  const reproduce = shown.length ? [...new Set(shown.filter((e) => e.method !== 'GET').map(curlCommand))].slice(0, 5) : reproductionLines(exchanges, t.reason);
-  return { ...t, requests: exchanges.length, evidence: [...new Set(decisive.map(line))], reproduce: reproduce.length ? reproduce : reproductionLines(exchanges, t.reason) };
+  // The requests a finding names (the listing that showed a difference is evidence, not a request to repeat).
+  const repeatable = shown.filter((e) => e.method !== 'GET');
+  const reproduce = repeatable.length ? [...new Set(repeatable.map(curlCommand))].slice(0, 5) : reproductionLines(exchanges, t.reason);
+  return { ...t, requests: exchanges.length, evidence: [...new Set(decisive.map(line))], reproduce };
 }
 
 function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {

@@ -32,160 +32,71 @@ abstract class Base implements Cmd {
   }
 }
 
-/** The owner adds a fresh key on the main image. */
-class Add extends Base {
+/**
+ * What a step on one key does: the image it acts on (undefined: not on this target), where its key comes from (a
+ * fresh recipe, or a pick among the keys of a pool) and whether it adds or deletes as the owner.
+ */
+interface KeyStepKind {
+  describe(choice: string): string;
+  image(x: Execution): string | undefined;
+  /** The keys a pick chooses from; a step with a recipe makes a fresh key instead. */
+  pool?(x: Execution, image: string): string[];
+  action: 'add' | 'delete';
+}
+
+type Choice = { recipe: KeyRecipe } | { pick: number };
+
+class KeyStep extends Base {
   readonly cost = 1;
-  constructor(private readonly recipe: KeyRecipe) {
+  constructor(
+    private readonly kind: KeyStepKind,
+    private readonly choice: Choice,
+  ) {
     super();
   }
   applies(x: Execution) {
-    return x.hasSlot(x.host.mainImage);
+    const image = this.kind.image(x);
+    if (!image || (this.kind.action === 'add' && !x.hasSlot(image))) return false;
+    return !this.kind.pool || this.kind.pool(x, image).length > 0;
   }
   describe() {
-    return `add ${this.recipe.label}`;
+    return this.kind.describe('recipe' in this.choice ? this.choice.recipe.label : `#${this.choice.pick}`);
   }
   async act(x: Execution) {
-    const key = keyOf(x, this.recipe);
-    await x.add(key, x.host.mainImage);
+    const image = this.kind.image(x)!;
+    const key = 'recipe' in this.choice ? keyOf(x, this.choice.recipe) : pickFrom(this.kind.pool!(x, image), this.choice.pick);
+    if (this.kind.action === 'add') await x.add(key, image);
+    else await x.deleteAsOwner(key, image);
     return show(key);
   }
 }
 
-/** The owner adds again a key the main image no longer carries (deleted, or only ever probed). */
-class ReAdd extends Base {
-  readonly cost = 1;
-  constructor(private readonly pick: number) {
-    super();
-  }
-  applies(x: Execution) {
-    return x.hasSlot(x.host.mainImage) && x.absent(x.host.mainImage).length > 0;
-  }
-  describe() {
-    return `re-add used key #${this.pick}`;
-  }
-  async act(x: Execution) {
-    const key = pickFrom(x.absent(x.host.mainImage), this.pick);
-    await x.add(key, x.host.mainImage);
-    return show(key);
-  }
-}
+const main = (x: Execution) => x.host.mainImage;
+const other = (x: Execution) => x.host.otherImage;
 
-/** The owner adds a key the main image carries again, with a new value (an update). */
-class Update extends Base {
-  readonly cost = 1;
-  constructor(private readonly pick: number) {
-    super();
-  }
-  applies(x: Execution) {
-    return x.hasSlot(x.host.mainImage) && x.present(x.host.mainImage).length > 0;
-  }
-  describe() {
-    return `add present tag #${this.pick} again (new value)`;
-  }
-  async act(x: Execution) {
-    const key = pickFrom(x.present(x.host.mainImage), this.pick);
-    await x.add(key, x.host.mainImage);
-    return show(key);
-  }
-}
-
-/** The same key as one on the main image, added on the other image. */
-class AddOnOther extends Base {
-  readonly cost = 1;
-  constructor(private readonly pick: number) {
-    super();
-  }
-  applies(x: Execution) {
-    return !!x.host.otherImage && x.hasSlot(x.host.otherImage) && x.known.length > 0;
-  }
-  describe() {
-    return `add used key #${this.pick} on the other image`;
-  }
-  async act(x: Execution) {
-    const key = pickFrom(x.known, this.pick);
-    await x.add(key, x.host.otherImage!);
-    return show(key);
-  }
-}
-
-/** The owner deletes a tag the image carries (DT-01, DT-03, DT-04). */
-class DeleteExisting extends Base {
-  readonly cost = 1;
-  constructor(private readonly pick: number, private readonly onOther: boolean) {
-    super();
-  }
-  private image(x: Execution) {
-    return this.onOther && x.host.otherImage ? x.host.otherImage : x.host.mainImage;
-  }
-  applies(x: Execution) {
-    return x.present(this.image(x)).length > 0;
-  }
-  describe() {
-    return `delete existing tag #${this.pick}${this.onOther ? ' on the other image' : ''}`;
-  }
-  async act(x: Execution) {
-    const key = pickFrom(x.present(this.image(x)), this.pick);
-    await x.deleteAsOwner(key, this.image(x));
-    return show(key);
-  }
-}
-
-/** The owner deletes a fresh key (usually one the image never carried: DT-05). */
-class DeleteNever extends Base {
-  readonly cost = 1;
-  constructor(private readonly recipe: KeyRecipe) {
-    super();
-  }
-  applies() {
-    return true;
-  }
-  describe() {
-    return `delete ${this.recipe.label}`;
-  }
-  async act(x: Execution) {
-    const key = keyOf(x, this.recipe);
-    await x.deleteAsOwner(key, x.host.mainImage);
-    return show(key);
-  }
-}
-
-/** The owner deletes a key deleted before (DT-05: not idempotent). */
-class DeleteDeleted extends Base {
-  readonly cost = 1;
-  constructor(private readonly pick: number) {
-    super();
-  }
-  applies(x: Execution) {
-    return x.deleted(x.host.mainImage).length > 0;
-  }
-  describe() {
-    return `delete deleted key #${this.pick} again`;
-  }
-  async act(x: Execution) {
-    const key = pickFrom(x.deleted(x.host.mainImage), this.pick);
-    await x.deleteAsOwner(key, x.host.mainImage);
-    return show(key);
-  }
-}
-
-/** A key of the main image deleted on the other image: 404 unless it was added there too; the main copy stays. */
-class DeleteOnOther extends Base {
-  readonly cost = 1;
-  constructor(private readonly pick: number) {
-    super();
-  }
-  applies(x: Execution) {
-    return !!x.host.otherImage && x.known.length > 0;
-  }
-  describe() {
-    return `delete used key #${this.pick} on the other image`;
-  }
-  async act(x: Execution) {
-    const key = pickFrom(x.known, this.pick);
-    await x.deleteAsOwner(key, x.host.otherImage!);
-    return show(key);
-  }
-}
+const KIND = {
+  /** The owner adds a fresh key on the main image. */
+  add: { action: 'add', image: main, describe: (c) => `add ${c}` },
+  /** The owner adds again a key the main image no longer carries (deleted, or only ever probed). */
+  reAdd: { action: 'add', image: main, pool: (x, i) => x.absent(i), describe: (c) => `re-add used key ${c}` },
+  /** The owner adds a key the main image carries again, with a new value (an update). */
+  update: { action: 'add', image: main, pool: (x, i) => x.present(i), describe: (c) => `add present tag ${c} again (new value)` },
+  /** The same key as one on the main image, added on the other image. */
+  addOnOther: { action: 'add', image: other, pool: (x) => x.known, describe: (c) => `add used key ${c} on the other image` },
+  /** The owner deletes a tag the image carries (DT-01, DT-03, DT-04). */
+  deleteExisting: { action: 'delete', image: main, pool: (x, i) => x.present(i), describe: (c) => `delete existing tag ${c}` },
+  /** The same, on the other image when there is one. */
+  deleteExistingOnOther: {
+    action: 'delete', image: (x) => x.host.otherImage ?? x.host.mainImage, pool: (x, i) => x.present(i),
+    describe: (c) => `delete existing tag ${c} on the other image`,
+  },
+  /** The owner deletes a fresh key (usually one the image never carried: DT-05). */
+  deleteNever: { action: 'delete', image: main, describe: (c) => `delete ${c}` },
+  /** The owner deletes a key deleted before (DT-05: not idempotent). */
+  deleteDeleted: { action: 'delete', image: main, pool: (x, i) => x.deleted(i), describe: (c) => `delete deleted key ${c} again` },
+  /** A key of the main image deleted on the other image: 404 unless it was added there too; the main copy stays. */
+  deleteOnOther: { action: 'delete', image: other, pool: (x) => x.known, describe: (c) => `delete used key ${c} on the other image` },
+} satisfies Record<string, KeyStepKind>;
 
 /** A delete that must be refused and change nothing (DT-09). */
 class DeleteRefused extends Base {
@@ -226,19 +137,19 @@ class List extends Base {
 const pick = fc.oneof({ weight: 2, arbitrary: fc.constant(0) }, { weight: 1, arbitrary: fc.nat({ max: 15 }) });
 
 export const COMMANDS: fc.Arbitrary<Cmd>[] = [
-  keyRecipe.map((r) => new Add(r)),
-  keyRecipe.map((r) => new Add(r)),
-  pick.map((p) => new ReAdd(p)),
-  pick.map((p) => new ReAdd(p)),
-  pick.map((p) => new Update(p)),
-  pick.map((p) => new AddOnOther(p)),
-  fc.tuple(pick, fc.boolean()).map(([p, o]) => new DeleteExisting(p, o)),
-  pick.map((p) => new DeleteExisting(p, false)),
-  pick.map((p) => new DeleteExisting(p, false)),
-  pick.map((p) => new DeleteExisting(p, false)),
-  keyRecipe.map((r) => new DeleteNever(r)),
-  pick.map((p) => new DeleteDeleted(p)),
-  pick.map((p) => new DeleteOnOther(p)),
+  keyRecipe.map((recipe) => new KeyStep(KIND.add, { recipe })),
+  keyRecipe.map((recipe) => new KeyStep(KIND.add, { recipe })),
+  pick.map((p) => new KeyStep(KIND.reAdd, { pick: p })),
+  pick.map((p) => new KeyStep(KIND.reAdd, { pick: p })),
+  pick.map((p) => new KeyStep(KIND.update, { pick: p })),
+  pick.map((p) => new KeyStep(KIND.addOnOther, { pick: p })),
+  fc.tuple(pick, fc.boolean()).map(([p, onOther]) => new KeyStep(onOther ? KIND.deleteExistingOnOther : KIND.deleteExisting, { pick: p })),
+  pick.map((p) => new KeyStep(KIND.deleteExisting, { pick: p })),
+  pick.map((p) => new KeyStep(KIND.deleteExisting, { pick: p })),
+  pick.map((p) => new KeyStep(KIND.deleteExisting, { pick: p })),
+  keyRecipe.map((recipe) => new KeyStep(KIND.deleteNever, { recipe })),
+  pick.map((p) => new KeyStep(KIND.deleteDeleted, { pick: p })),
+  pick.map((p) => new KeyStep(KIND.deleteOnOther, { pick: p })),
   pick.map((p) => new DeleteRefused(p, 'forbidden')),
   pick.map((p) => new DeleteRefused(p, 'other-project')),
   fc.constant(new List()),
