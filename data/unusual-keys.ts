@@ -49,3 +49,6 @@ export const UNUSUAL_KEYS: readonly UnusualKey[] = [
   { id: 'dot', group: 'dot-segment', description: 'the key "."', make: () => '.', transport: 'raw' },
   { id: 'dotdot', group: 'dot-segment', description: 'the key ".."', make: () => '..', transport: 'raw' },
 ];
+
+/** Keys of the catalogue that cannot carry the run's stem ("." and ".."): the suite's own, though no prefix says so. */
+export const STEMLESS_KEYS: ReadonlySet<string> = new Set(UNUSUAL_KEYS.filter((k) => k.make('a') === k.make('b')).map((k) => k.make('')));

@@ -21,12 +21,19 @@ export interface BrokerOptions {
   slots: Record<string, number>;
   /** The run's login tokens; each source logs in once and again before its token expires. */
   iamTokens?: Partial<Record<TokenPersona, { issued(): Promise<IssuedToken> } | undefined>>;
+  /** Run-wide budgets by name (e.g. the retries after a 503): every worker draws from the same count. */
+  budgets?: Record<string, number>;
 }
+
+/** The run's budget of re-sends of a request under test answered 503 (all workers together). */
+export const RETRY_503_BUDGET = 'retry-503';
+export const RETRY_503_PER_RUN = 60;
 
 export async function startBroker(opts: BrokerOptions): Promise<{ url: string; close: () => Promise<void> }> {
   const free = new Map(Object.entries(opts.slots));
   const capacity = new Map(free);
   const queue: Waiter[] = [];
+  const budgets = new Map(Object.entries(opts.budgets ?? {}));
 
   // Strict FIFO: a large request at the head is not starved by a stream of small ones.
   const pump = () => {
@@ -52,17 +59,25 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
       const image = String(body.image ?? '');
       if (req.url === '/slots/acquire') {
-        const want = Number(body.want);
-        const atLeast = Number(body.atLeast ?? want);
         const cap = capacity.get(image) ?? 0;
+        // One slot more when the capacity allows (a test's bystander), asked for together so no test waits holding some.
+        const extra = body.extra === true && Number(body.atLeast ?? body.want) + 1 <= cap ? 1 : 0;
+        const want = Number(body.want) + extra;
+        const atLeast = Number(body.atLeast ?? body.want) + extra;
         if (atLeast > cap) return reply(409, { error: `needs ${atLeast} free tag slots on image ${image}, the run has ${cap}` });
-        queue.push({ image, want, atLeast, grant: (n) => reply(200, { granted: n }) });
+        queue.push({ image, want, atLeast, grant: (n) => reply(200, { granted: n - extra, extra: extra === 1 }) });
         return pump();
       }
       if (req.url === '/slots/release') {
         free.set(image, (free.get(image) ?? 0) + Number(body.count));
         reply(200, {});
         return pump();
+      }
+      if (req.url === '/budget/take') {
+        const name = String(body.name ?? '');
+        const left = budgets.get(name) ?? 0;
+        if (left > 0) budgets.set(name, left - 1);
+        return reply(200, { granted: left > 0 });
       }
       const persona = /^\/iam\/(owner|forbidden|outsider)$/.exec(req.url ?? '')?.[1] as TokenPersona | undefined;
       const source = persona && opts.iamTokens?.[persona];
@@ -101,8 +116,19 @@ export class BrokerClient {
     return (await this.call<{ granted: number }>('/slots/acquire', { image, want, atLeast })).granted;
   }
 
+  /** As acquire, plus one slot more when the run's capacity on the image allows (extra: whether it was granted). */
+  async acquireWithExtra(image: string, want: number, atLeast: number, extra: boolean): Promise<{ granted: number; extra: boolean }> {
+    const r = await this.call<{ granted: number; extra?: boolean }>('/slots/acquire', { image, want, atLeast, extra });
+    return { granted: r.granted, extra: r.extra === true };
+  }
+
   async release(image: string, count: number): Promise<void> {
     if (count > 0) await this.call('/slots/release', { image, count });
+  }
+
+  /** Takes one unit of a run-wide budget; false when it is spent. */
+  async take(name: string): Promise<boolean> {
+    return (await this.call<{ granted: boolean }>('/budget/take', { name })).granted;
   }
 
   /** The run's login token for the persona: asked once per worker (again near its expiry), scrubbed from anything this process writes. */

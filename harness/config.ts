@@ -39,6 +39,12 @@ export interface SuiteConfig {
    * deletes: for targets that lose updates when one image's tags are written concurrently (OpenStack Glance).
    */
   serialWrites: boolean;
+  /**
+   * Nobody else writes to the image (IMS_IMAGE_EXCLUSIVE=1): every change of a tag the run did not create is judged
+   * against the run's requests. Off by default: on a shared image only requests that can have caused a change are
+   * judged for it (harness/judge.ts), the rest are other writers' changes, recorded.
+   */
+  imageExclusive: boolean;
   caFile?: string;
   insecureTls: boolean;
   /** From HTTPS_PROXY/HTTP_PROXY and NO_PROXY; never for the embedded target. */
@@ -69,7 +75,7 @@ const KNOWN_VARIABLES = [
   'IMS_FORBIDDEN_AUTH_TOKEN', 'IMS_FORBIDDEN_ACCESS_KEY', 'IMS_FORBIDDEN_SECRET_KEY', 'IMS_FORBIDDEN_IAM_ENDPOINT',
   'IMS_FORBIDDEN_IAM_USERNAME', 'IMS_FORBIDDEN_IAM_PASSWORD', 'IMS_FORBIDDEN_IAM_DOMAIN',
   'IMS_TAG_QUOTA', 'IMS_TIMEOUT_MS', 'IMS_MAX_RPS', 'IMS_CA_FILE', 'IMS_INSECURE_TLS', 'IMS_RESULTS_DIR', 'IMS_WORKERS',
-  'IMS_SERIAL_WRITES', 'IMS_STRICT', 'IMS_EXPLORE', 'IMS_SEED',
+  'IMS_SERIAL_WRITES', 'IMS_IMAGE_EXCLUSIVE', 'IMS_STRICT', 'IMS_EXPLORE', 'IMS_SEED',
   // The target's identity (vendor, product, version): recorded in the report; required by certify.
   'IMS_VENDOR', 'IMS_PRODUCT', 'IMS_PRODUCT_VERSION',
   'IMS_OUTSIDER_IMAGE_ID', 'IMS_OUTSIDER_AUTH_TOKEN', 'IMS_OUTSIDER_ACCESS_KEY', 'IMS_OUTSIDER_SECRET_KEY', 'IMS_OUTSIDER_IAM_ENDPOINT',
@@ -212,6 +218,8 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   if (insecure && insecure !== '0' && insecure !== '1') problems.push('IMS_INSECURE_TLS must be 1 or 0');
   const serial = env.IMS_SERIAL_WRITES?.trim();
   if (serial && serial !== '0' && serial !== '1') problems.push('IMS_SERIAL_WRITES must be 1 or 0');
+  const exclusive = env.IMS_IMAGE_EXCLUSIVE?.trim();
+  if (exclusive && exclusive !== '0' && exclusive !== '1') problems.push('IMS_IMAGE_EXCLUSIVE must be 1 or 0');
 
   const config: SuiteConfig = {
     endpoint,
@@ -230,6 +238,7 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
     timeoutMs: positiveInt(env, 'IMS_TIMEOUT_MS', 10_000, problems)!,
     maxRps: positiveInt(env, 'IMS_MAX_RPS', undefined, problems),
     serialWrites: serial === '1',
+    imageExclusive: exclusive === '1',
     caFile,
     insecureTls: insecure === '1',
     proxy,
@@ -262,6 +271,7 @@ export function describeConfig(c: SuiteConfig): Record<string, unknown> {
     timeoutMs: c.timeoutMs,
     maxRps: c.maxRps ?? null,
     serialWrites: c.serialWrites,
+    imageExclusive: c.imageExclusive,
     explore: c.explore,
     seed: c.seed ?? null,
     caFile: c.caFile ?? null,

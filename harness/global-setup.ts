@@ -4,7 +4,7 @@ import { rmSync } from 'node:fs';
 import { loadConfig, ConfigError, type SuiteConfig } from './config.js';
 import { preflight, PreflightError, type PreflightResult } from './preflight.js';
 import { ExchangeLog } from './exchanges.js';
-import { startBroker } from './broker.js';
+import { RETRY_503_BUDGET, RETRY_503_PER_RUN, startBroker } from './broker.js';
 import { registerConfigSecrets } from './secrets.js';
 import { redactText } from './redact.js';
 import { openSession } from './session.js';
@@ -79,7 +79,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   markRunAlive(config.resultsDir, runId);
   // One login per persona per run: the broker hands the session's token to every worker.
-  const broker = await startBroker({ slots: result.freeSlots, iamTokens: session.logins });
+  const broker = await startBroker({ slots: result.freeSlots, iamTokens: session.logins, budgets: { [RETRY_503_BUDGET]: RETRY_503_PER_RUN } });
   process.env.IMS_BROKER_URL = broker.url;
 
   return async () => {

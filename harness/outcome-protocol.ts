@@ -17,7 +17,21 @@ export const ANNOTATION = {
   finding: 'finding',
   /** The harness or the target could not do what the test needs: the test says nothing about conformance. */
   harnessError: 'harness-error',
+  /** A tag this run did not create changed: JSON of harness/judge.ts's ForeignChange (attributed or someone else's). */
+  foreignChange: 'foreign-change',
+  /** A request under test answered 503 and changed nothing, and was sent again: JSON of Unavailable503. */
+  retried503: 'retried-503',
+  /** A case whose every try answered 503: not exercised because the service was unavailable (description: the case). */
+  unavailable: 'unavailable',
 } as const;
+
+/** One request under test that answered 503 (and changed nothing) before the answer that was judged. */
+export interface Retried503 {
+  /** The exchanges' sequence numbers, in order: the 503s, then the judged answer (if any). */
+  seqs: number[];
+  /** Milliseconds spent waiting before the re-sends. */
+  waitedMs: number;
+}
 
 const SKIP_KINDS = ['not-applicable', 'not-configured', 'not-exercised', 'blocked'] as const;
 export type SkipKind = (typeof SKIP_KINDS)[number];

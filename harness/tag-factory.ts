@@ -54,6 +54,13 @@ export class TagFactory {
     return granted;
   }
 
+  /** As reserve, plus one slot more for the test's bystander when the run's capacity on the image allows. */
+  async reserveWithExtra(want: number, atLeast: number, image: string, extra: boolean): Promise<{ granted: number; extraGranted: boolean }> {
+    const r = await this.broker.acquireWithExtra(image, want, atLeast, extra);
+    this.held.set(image, (this.held.get(image) ?? 0) + r.granted + (r.extra ? 1 : 0));
+    return { granted: r.granted, extraGranted: r.extra };
+  }
+
   /** Adds a tag. `created` is true when the target answered 2xx; a refusal is not an error here. */
   async create(key: string, opts: { image?: string; value?: string; raw?: boolean } = {}): Promise<CreateResult> {
     const image = opts.image ?? this.opts.defaultImage;

@@ -5,9 +5,11 @@ import { decideByTests, exitCodeOf, unexercisedRequired, verdictOf, type Require
 import { decideRunScope } from './run-scope/index.js';
 import { suiteIdentity } from './identity.js';
 import type { RunRecord } from './run-record.js';
+import type { IntegrityRecord } from '../harness/run-files.js';
 import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from './report-types.js';
 import { productIdentity, runtimeVersions } from './product.js';
 import { curlCommand, decisiveExchanges, reproductionLines, runScopeReproduction } from './curl.js';
+import { otherWriters, unavailability } from './other-writers.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
 const SWEEP_COMMAND = 'npx ims-conformance sweep --apply';
@@ -28,12 +30,14 @@ export function decideRequirements(tests: TestRecord[], records: RunRecord[], ex
 }
 
 /** What makes the run itself untrustworthy: a failed preflight, other people's tags lost or unchecked. */
-export function fatalProblems(records: RunRecord[], merged: boolean, errors: string[]): string[] {
+export function fatalProblems(records: RunRecord[], merged: boolean, errors: string[], caused: (tag: { image: string; key: string }) => boolean = () => true): string[] {
   const fatal: string[] = [];
   for (const { preflight, integrity, shard } of records) {
     const where = shard && merged ? ` (shard ${shard.current}/${shard.total})` : '';
     if (!preflight?.ok) fatal.push(`preflight${where}: ${preflight?.message ?? errors[0] ?? 'did not run'}`);
-    if (integrity?.lost.length) fatal.push(`pre-existing tags lost${where}: ${integrity.lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
+    // Only a loss a request of the run can have caused is the run's alarm; the rest are other writers' (a warning).
+    const lost = (integrity?.lost ?? []).filter(caused);
+    if (lost.length) fatal.push(`pre-existing tags lost${where} (a request of this run can have done it: see DT-04's findings): ${lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
     if (integrity?.error) fatal.push(`pre-existing tags could not be checked${where}: ${integrity.error}`);
   }
   return fatal;
@@ -48,9 +52,11 @@ export interface AssembleInput {
   transport: ConformanceReport['transport'];
   run: ConformanceReport['run'];
   allExchanges: Exchange[];
+  /** IMS_IMAGE_EXCLUSIVE=1: nobody else writes to the images. */
+  exclusive: boolean;
 }
 
-export function assembleReport({ tests, records, reqs, fatal, target, transport, run, allExchanges }: AssembleInput): ConformanceReport {
+export function assembleReport({ tests, records, reqs, fatal, target, transport, run, allExchanges, exclusive }: AssembleInput): ConformanceReport {
   // IMS_STRICT=1 (--strict, always for certify): a required requirement left unexercised makes the run INCOMPLETE.
   const strict = process.env.IMS_STRICT?.trim() === '1';
   const verdict = verdictOf(reqs, fatal, { strict });
@@ -60,6 +66,7 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
   const left = integrity?.left ?? [];
   const preflight = records[0]?.preflight;
   const suite = suiteIdentity();
+  const others = otherWriters(tests, (integrity?.lost ?? []) as IntegrityRecord['lost'], exclusive);
   return {
     schemaVersion: REPORT_SCHEMA_VERSION,
     suite,
@@ -75,8 +82,13 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
     notExercised,
     counts: { pass: count('pass'), fail: count('fail'), skipped: count('skipped'), error: count('error') },
     fatal,
-    warnings: reqs.filter((r) => r.tier === 'advisory' && r.outcome === 'fail').map((r) => `${r.id} ${r.title}`),
+    warnings: [
+      ...reqs.filter((r) => r.tier === 'advisory' && r.outcome === 'fail').map((r) => `${r.id} ${r.title}`),
+      ...others.lostByOthers.map((l) => `a tag present before the run changed during it and no request of the run can have done it (another writer): ${l.image}/${JSON.stringify(l.key)} now ${l.now === 'missing' ? 'missing' : JSON.stringify(l.now)}`),
+    ],
     requests: { total: allExchanges.length, retries: allExchanges.filter((e) => e.attempt > 1).length },
+    otherWriters: others,
+    unavailable: unavailability(tests),
     preflight: preflight
       ? {
           ok: records.every((r) => r.preflight?.ok === true),

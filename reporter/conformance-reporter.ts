@@ -11,6 +11,7 @@ import { registerConfigSecrets } from '../harness/secrets.js';
 import { writeJson } from '../harness/run-files.js';
 import { testRecord } from './test-record.js';
 import { assembleReport, decideRequirements, fatalProblems } from './assemble.js';
+import { causedByRun } from './other-writers.js';
 import { consoleSummary } from './console.js';
 import { readOwnRunRecord, readRunRecords, writeRunRecord, type RunRecord, type Shard } from './run-record.js';
 import { renderMarkdown } from './markdown.js';
@@ -62,11 +63,13 @@ export default class ConformanceReporter implements Reporter {
     const shownTarget = this.options.merge ? (records[0]?.target ?? null) : target;
 
     const reqs = decideRequirements(tests, records, allExchanges, shownTarget?.dialect as string | undefined);
+    const exclusive = shownTarget?.imageExclusive === true;
     const report = assembleReport({
       tests,
       records,
       reqs,
-      fatal: [...problems, ...fatalProblems(records, !!this.options.merge, this.errors)],
+      fatal: [...problems, ...fatalProblems(records, !!this.options.merge, this.errors, causedByRun(tests, exclusive))],
+      exclusive,
       target: shownTarget,
       transport: config ? { ...describeTransport(config), warnings: transportWarnings(config) } : null,
       run: {

@@ -5,11 +5,21 @@ export function consoleSummary(r: ConformanceReport): string {
   const out: string[] = [''];
   for (const q of r.requirements) {
     const mark = { pass: 'PASS', fail: 'FAIL', skipped: 'SKIP', error: 'ERR ' }[q.outcome];
-    out.push(`  ${mark}  ${q.id} [${q.tier}] ${q.title}${q.outcome !== 'pass' && q.reason ? ` — ${q.reason.split('\n')[0]}` : ''}`);
+    out.push(`  ${mark}  ${q.id} [${q.tier}] ${q.title}${q.outcome !== 'pass' && q.reason ? ` — ${said(q)}` : ''}`);
   }
   for (const f of r.fatal) out.push(`  harness: ${f}`);
   // The stateful exploration's seed (every run) and, after a failure, its shrunk reproduction with curl lines.
   for (const o of r.observations.filter((x) => x.observation.startsWith('exploration: '))) out.push(...o.observation.trimEnd().split('\n').map((l) => `  ${l}`));
+  const others = r.otherWriters;
+  if (others?.changes.length || others?.lostByOthers.length) {
+    out.push(`  warning: other writers changed ${others.changes.length} tag(s) this run did not create while it ran (no request of the run can have done it; recorded, not judged${others.exclusive ? '' : '; IMS_IMAGE_EXCLUSIVE=1 judges them'}):`);
+    for (const c of others.changes.slice(0, SHOWN)) out.push(`    ${c.image}/${JSON.stringify(c.key)} ${c.kind} (${c.expected} -> ${c.actual}) between ${c.lastSeenAt ?? 'the preflight'} and ${c.seenAt}`);
+    if (others.changes.length > SHOWN) out.push(`    … and ${others.changes.length - SHOWN} more in report.md`);
+  }
+  const busy = r.unavailable;
+  if (busy?.retriedRequests) {
+    out.push(`  service unavailable (503): ${busy.retriedRequests} request(s) under test sent again after a 503 that changed nothing (${busy.retries} re-send(s), ${(busy.waitedMs / 1000).toFixed(1)} s waited); ${busy.casesNotExercised} case(s) not exercised because every try answered 503`);
+  }
   if (r.integrity) {
     const others = r.integrity.otherRuns ? ` (${r.integrity.otherRuns} key(s) of other recent runs of the suite not checked)` : '';
     out.push(`  pre-existing tags intact: ${r.integrity.intact}/${r.integrity.checked}${others}`);
@@ -27,5 +37,20 @@ export function consoleSummary(r: ConformanceReport): string {
   out.push(
     `verdict: ${r.verdict}${r.verdict === 'CONFORMANT' && notExercised.length ? ' (partial: on what it exercised)' : ''} — ${r.requirements.length} requirements: ${count.pass} pass, ${count.fail} fail, ${count.skipped} skipped, ${count.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests`,
   );
-  return `${out.join('\n')}\n`;
+  return `${out.map(clip).join('\n')}\n`;
+}
+
+/** Findings shown per requirement line; report.md has them all. */
+const SHOWN = 3;
+/** No console line longer than this (a 1024-character key in a curl line, many findings): report.md has the rest. */
+const MAX_LINE = 2000;
+
+function said(q: ConformanceReport['requirements'][number]): string {
+  if (!q.claims?.length) return (q.reason ?? '').split('\n')[0]!;
+  const shown = q.claims.slice(0, SHOWN).map((c) => (c.length > 400 ? `${c.slice(0, 400)}…` : c));
+  return `${shown.join(' | ')}${q.claims.length > SHOWN ? ` | … and ${q.claims.length - SHOWN} more finding(s) in report.md` : ''}`;
+}
+
+function clip(line: string): string {
+  return line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}… (${line.length - MAX_LINE} more characters in report.md)` : line;
 }

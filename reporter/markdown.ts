@@ -83,6 +83,15 @@ export function renderMarkdown(r: ConformanceReport): string {
   const skipped = r.requirements.filter((q) => q.outcome === 'skipped');
   if (skipped.length) out.push('', '## Skipped', '', ...skipped.map((q) => `- ${q.id} (${q.tier}): ${cell(q.reason, 200)}`));
   if (r.warnings.length) out.push('', '## Advisory warnings', '', ...r.warnings.map((w) => `- ${w}`));
+  const others = r.otherWriters;
+  if (others?.changes.length) {
+    out.push('', '## Other writers', '', `Tags this run did not create changed while it ran, and no request of the run can have done it (the rule: DT-04 in the spec). Recorded, not judged${others.exclusive ? '' : '; with IMS_IMAGE_EXCLUSIVE=1 every such change is judged'}:`, '');
+    out.push(...others.changes.map((c) => `- image ${code(c.image)}: ${code(JSON.stringify(c.key))} ${c.kind} (${cell(c.expected, 120)} -> ${cell(c.actual, 120)}), last seen as it was ${c.lastSeenAt ?? 'in the preflight'}, seen changed ${c.seenAt}`));
+  }
+  if (r.unavailable?.retriedRequests) {
+    const u = r.unavailable;
+    out.push('', '## Service unavailable', '', `${u.retriedRequests} request(s) under test answered 503, changed nothing (the listing showed it) and were sent again: ${u.retries} re-send(s), ${(u.waitedMs / 1000).toFixed(1)} s waited. ${u.casesNotExercised} case(s) not exercised because every try answered 503. DT-14 records every 5xx.`);
+  }
   if (r.cleanup?.left.length) {
     out.push('', '## Not left as found', '', `${r.cleanup.left.length} tag(s) this run created are still on the target (exit code ${r.exitCode}). Remove them with \`${r.cleanup.sweep}\` and the same IMS_* variables:`, '');
     out.push(...r.cleanup.left.map((l) => `- image ${code(l.image)}: ${code(JSON.stringify(l.key))}`));

@@ -3,7 +3,8 @@
 // (Playwright's status and the annotations of harness/outcome-protocol.ts), never from the wording of a message.
 import type { Requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
-import { ANNOTATION, decodeFinding, isSkipKind, type Finding, type SkipKind } from '../harness/outcome-protocol.js';
+import { ANNOTATION, decodeFinding, isSkipKind, type Finding, type Retried503, type SkipKind } from '../harness/outcome-protocol.js';
+import type { ForeignChange } from '../harness/judge.js';
 
 export type { SkipKind } from '../harness/outcome-protocol.js';
 export type TestOutcome = 'pass' | 'fail' | 'error' | 'skipped';
@@ -27,6 +28,12 @@ export interface TestRecord {
   findings?: Finding[];
   /** The requirements this test's failure counts against (its findings', or its own for a plain failed assertion). */
   breaks?: string[];
+  /** Changes of tags the run did not create that this test saw (attributed to its requests, or someone else's). */
+  foreign?: ForeignChange[];
+  /** Requests under test answered 503 (changing nothing) and sent again. */
+  retried503?: Retried503[];
+  /** Cases not exercised because every try answered 503. */
+  unavailable?: string[];
   exchanges: Exchange[];
 }
 
@@ -40,6 +47,8 @@ export interface RequirementRecord {
   /** Why a skipped requirement was skipped; `not-applicable` ones do not keep a run from CONFORMANT. */
   skipKind?: SkipKind;
   reason?: string;
+  /** A failed requirement's distinct claims, one per finding (the console shows a few, report.md all). */
+  claims?: string[];
   tests: string[];
   evidence: string[];
 }
@@ -78,14 +87,14 @@ export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 's
  * A test-scope requirement decided by every test: fail (any test found it broken) > error (one of its tests could
  * not run) > skipped (configuration, blocked) > pass > not exercised.
  */
-export function decideByTests(id: string, all: readonly TestRecord[]): Pick<RequirementRecord, 'outcome' | 'skipKind' | 'reason' | 'evidence'> {
+export function decideByTests(id: string, all: readonly TestRecord[]): Pick<RequirementRecord, 'outcome' | 'skipKind' | 'reason' | 'claims' | 'evidence'> {
   const tests = all.filter((t) => t.requirement === id);
   const breaking = all.filter((t) => t.breaks?.includes(id));
   if (breaking.length) {
     const findings = breaking.flatMap((t) => (t.findings ?? []).filter((f) => f.requirement === id));
     const plain = breaking.filter((t) => t.requirement === id && !(t.findings ?? []).some((f) => f.requirement === id));
-    const reason = [...new Set([...findings.map((f) => f.claim), ...plain.map((t) => t.reason ?? t.title)])].join(' | ');
-    return { outcome: 'fail', reason, evidence: [...new Set([...findings.flatMap((f) => f.evidence), ...plain.map((t) => t.title)])] };
+    const claims = [...new Set([...findings.map((f) => f.claim), ...plain.map((t) => t.reason ?? t.title)])];
+    return { outcome: 'fail', reason: claims.join(' | '), claims, evidence: [...new Set([...findings.flatMap((f) => f.evidence), ...plain.map((t) => t.title)])] };
   }
   const errored = tests.filter((t) => t.outcome === 'error');
   if (errored.length) return { outcome: 'error', reason: errored.map((t) => t.reason ?? t.title).join(' | '), evidence: errored.map((t) => t.title) };

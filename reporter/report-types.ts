@@ -2,6 +2,7 @@
 import type { RequirementRecord, TestRecord, Verdict } from './outcomes.js';
 import type { Shard } from './run-record.js';
 import type { ProductIdentity } from './product.js';
+import type { OtherWriters, Unavailability } from './other-writers.js';
 
 /** The version of report.json's shape (reporter/report.schema.json); docs/REPORT-SCHEMA.md says when it changes. */
 export const REPORT_SCHEMA_VERSION = '1.0.0';
@@ -43,6 +44,10 @@ export interface ConformanceReport {
   fatal: string[];
   warnings: string[];
   requests: { total: number; retries: number };
+  /** Changes by other writers (no request of the run can have caused them), and whether the image was declared exclusive. */
+  otherWriters?: OtherWriters;
+  /** Requests under test sent again after a 503 that changed nothing, and cases left unexercised by it. */
+  unavailable?: Unavailability;
   preflight: {
     ok: boolean;
     message: string | null;

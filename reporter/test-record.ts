@@ -2,7 +2,8 @@
 // status and typed annotations (reporter/outcomes.ts), the exchanges it attached.
 import type { TestCase, TestResult } from '@playwright/test/reporter';
 import type { Exchange } from '../harness/exchanges.js';
-import { ANNOTATION } from '../harness/outcome-protocol.js';
+import { ANNOTATION, type Retried503 } from '../harness/outcome-protocol.js';
+import type { ForeignChange } from '../harness/judge.js';
 import { redactText } from '../harness/redact.js';
 import { testOutcome, type TestRecord } from './outcomes.js';
 
@@ -35,6 +36,9 @@ export function testRecord(test: TestCase, result: TestResult): TestRecord {
     retries: result.retry,
     observations: of(ANNOTATION.observation),
     notExercised: of(ANNOTATION.notExercised),
+    foreign: of(ANNOTATION.foreignChange).map((d) => JSON.parse(d) as ForeignChange),
+    retried503: of(ANNOTATION.retried503).map((d) => JSON.parse(d) as Retried503),
+    unavailable: of(ANNOTATION.unavailable),
     exchanges,
   };
 }

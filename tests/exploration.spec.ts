@@ -7,6 +7,7 @@ import { expect } from '@playwright/test';
 import { TagFactory } from '../harness/tag-factory.js';
 import { authHeadersFor } from '../harness/auth/credentials.js';
 import { isRecentRunKey, runOfKey } from '../harness/run-id.js';
+import { STEMLESS_KEYS } from '../data/unusual-keys.js';
 import { HarnessError } from '../harness/errors.js';
 import { ANNOTATION, encodeFinding } from '../harness/outcome-protocol.js';
 import { describeExchange } from '../harness/exchanges.js';
@@ -35,9 +36,9 @@ test('random sequences of tag operations keep the image exactly as the model say
     if (config.otherImageId && want(config.otherImageId) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId), 1, config.otherImageId);
     const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
     const host = factoryHost(
-      { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId },
+      { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId, exclusive: config.imageExclusive },
       factory,
-      { slots, baseline, isSuiteKey: (k) => runOfKey(k)?.runId === preflightRecord.runId || isRecentRunKey(k, Date.now()) },
+      { slots, baseline, isSuiteKey: (k) => runOfKey(k)?.runId === preflightRecord.runId || isRecentRunKey(k, Date.now()) || STEMLESS_KEYS.has(k) },
     );
     result = await explore(host, { requests: config.explore, seed: config.seed, log: (l) => lines.push(l) });
   } finally {
@@ -49,6 +50,13 @@ test('random sequences of tag operations keep the image exactly as the model say
   note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}; tag slots ${Object.values(slots).join('+')}`);
   if (!config.forbidden) note('exploration: no deletes as the persona without permission (IMS_FORBIDDEN_* not configured)');
   if (r.leftovers.length) note(`exploration: could not remove ${r.leftovers.join(', ')} (the run's final check names them with the sweep command)`);
+  if (r.unavailable) note(`exploration: ${r.unavailable} request(s) under test answered 503 and changed nothing: steps that did nothing`);
+  const seen = new Set<string>();
+  for (const c of r.foreign) {
+    const id = `${c.image}\n${c.key}\n${c.kind}\n${c.actual}`;
+    if (!seen.has(id)) testInfo.annotations.push({ type: ANNOTATION.foreignChange, description: JSON.stringify(c) });
+    seen.add(id);
+  }
   if (r.harnessError) throw new HarnessError(`the exploration could not go on: ${r.harnessError.message}`);
   const failure = r.shrunk ?? r.original;
   if (!failure) return;

@@ -32,7 +32,7 @@ test('deleting a key leaves its near-miss keys in place, in both directions', co
 
 const label = (c: Case) => `${c.pair.id} (delete ${c.deleted}; ${c.pair.conflatedBy})`;
 
-async function exercise(c: Case, image: string, tags: TagBook): Promise<'exercised' | 'not exercised' | 'stuck'> {
+async function exercise(c: Case, image: string, tags: TagBook): Promise<'exercised' | 'not exercised' | 'stuck' | 'unavailable'> {
   const stem = tags.stem();
   const [target, bystander] = c.deleted === 'a' ? [c.pair.a(stem), c.pair.b(stem)] : [c.pair.b(stem), c.pair.a(stem)];
   return test.step(label(c), () =>

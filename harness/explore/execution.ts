@@ -3,7 +3,8 @@
 // it created, also after a failure. Findings name the requirement a broken property belongs to.
 import type { ApiClient } from '../client.js';
 import type { Exchange } from '../exchanges.js';
-import { ImageModel, addEffect, deleteEffect, describeDifference, type Difference } from '../tag-model.js';
+import { ImageModel, addEffect, deleteEffect } from '../tag-model.js';
+import { RequestLog, judge, type ForeignChange, type SentRequest } from '../judge.js';
 import type { Budget } from './budget.js';
 
 export interface ExploreFinding {
@@ -26,6 +27,8 @@ export interface ExploreHost {
   baseline(image: string): Record<string, string | null>;
   /** Keys of the suite that this exploration does not own (other tests of the run): not judged. */
   isSuiteKey(key: string): boolean;
+  /** Nobody else writes to the images (IMS_IMAGE_EXCLUSIVE): every foreign change is judged against the sequence. */
+  exclusive?: boolean;
   /** How many tags the exploration may hold at once on the image (slots reserved within the free quota). */
   slots(image: string): number;
   /** Adds a tag (ledger line first where there is a ledger). */
@@ -57,13 +60,6 @@ export class Stuck {
   }
 }
 
-interface Addressed {
-  image: string;
-  key: string;
-  exchange: Exchange;
-  refused?: boolean;
-}
-
 export class Execution {
   readonly findings: ExploreFinding[] = [];
   /** Every exchange of the sequence in order (cleanup excluded): the reproduction. */
@@ -73,7 +69,12 @@ export class Execution {
   readonly actions: Action[] = [];
   /** Keys this execution used, in order of first use, with the images they were added to. */
   readonly known: string[] = [];
+  /** Requests under test that answered 503: steps that did nothing (judged by the model only). */
+  unavailable = 0;
   private readonly models = new Map<string, ImageModel>();
+  private readonly log = new RequestLog();
+  /** Changes of tags the sequence did not create, as the judge saw them (someone else's, or attributed). */
+  readonly foreign: ForeignChange[] = [];
   private readonly stems: string[] = [];
   /** Per image: keys created and not yet confirmed gone by a listing (what the slots and the cleanup count). */
   private readonly holding = new Map<string, Set<string>>();
@@ -188,9 +189,12 @@ export class Execution {
     const wasHeld = held.has(key);
     held.add(key); // before the request: an unanswered add may have created it
     const done = this.model(image).begin(key);
+    const start = performance.now();
     const { exchange, listed } = await this.host.create(key, image);
+    const end = performance.now();
     this.record(exchange);
-    done(addEffect(exchange, listed), exchange);
+    done(addEffect(exchange, listed), exchange, end);
+    this.log.add({ exchange, image, key, value: listed, start, end });
     if (ok(exchange)) this.carriedOn(image).add(key);
     else if (!wasHeld && exchange.status !== undefined && exchange.status < 500) held.delete(key);
     if (check) await this.verify(image);
@@ -209,16 +213,26 @@ export class Execution {
     const m = this.model(image);
     const before = m.isPresent(key);
     const listed = m.wasListed(key);
+    const value = m.owns(key) ? m.valueOf(key) : undefined;
     const done = m.begin(key);
+    const start = performance.now();
     const e = this.record(await this.host.owner.deleteTag(key, { image }));
-    done(deleteEffect(e), e);
+    const end = performance.now();
+    done(deleteEffect(e), e, end);
+    const sent = this.log.add({ exchange: e, image, key, value, start, end });
+    if (e.status === 503) {
+      // A busy service: judged only by the model (nothing may have changed), then a step that did nothing.
+      this.unavailable++;
+      if (check) await this.verify(image, sent);
+      return;
+    }
     if (before === true && listed && e.status !== 204) {
       this.finding('DT-01', `deleting a tag the image carries (listed a moment ago) must answer 204; it answered ${e.status ?? e.error}`, [e], [key]);
     } else if (before === false && e.status !== 404) {
       const what = this.carriedOn(image).has(key) ? 'a key deleted a moment ago' : 'a key the image never carried';
       this.finding('DT-05', `deleting ${what} must answer 404 (the operation is not idempotent); it answered ${e.status ?? e.error}`, [e], [key]);
     }
-    if (check) await this.verify(image, { image, key, exchange: e });
+    if (check) await this.verify(image, sent);
   }
 
   /** A delete that must be refused (the persona without permission, another project's path): nothing may change. */
@@ -226,18 +240,25 @@ export class Execution {
     const image = this.host.mainImage;
     this.actions.push({ kind: how, key, image, check });
     this.use(key);
+    const m = this.model(image);
+    const start = performance.now();
     const e = this.record(
       how === 'forbidden'
         ? await this.host.forbidden!.deleteTag(key, { image })
         : await this.host.owner.deleteTag(key, { image, project: this.host.otherProject }),
     );
-    this.model(image).suspect(e);
+    const sent = this.log.add({ exchange: e, image, key, value: m.owns(key) ? m.valueOf(key) : undefined, refusedBy: 'DT-09', start, end: performance.now() });
+    if (e.status === 503) {
+      this.unavailable++;
+      if (check) await this.verify(image, sent);
+      return;
+    }
     if (how === 'forbidden' && e.status !== 403) {
       this.finding('DT-09', `valid credentials without permission on the image must get 403; the delete answered ${e.status ?? e.error}`, [e], [key]);
     } else if (how === 'other-project' && (ok(e) || e.status === undefined)) {
       this.finding('DT-09', `the owner's credentials in another project's path must never succeed; the delete answered ${e.status ?? e.error}`, [e], [key]);
     }
-    if (check) await this.verify(image, { image, key, exchange: e, refused: true });
+    if (check) await this.verify(image, sent);
   }
 
   /** A listing of its own: the whole model check as a command. */
@@ -246,17 +267,20 @@ export class Execution {
     await this.verify();
   }
 
-  /** The whole model check: every image in scope listed and compared with its model. */
-  private async verify(image?: string, addressed?: Addressed): Promise<void> {
+  /** The whole model check: every image in scope listed and compared with its model, judged by the one judge. */
+  private async verify(image?: string, addressed?: SentRequest): Promise<void> {
     const images = this.scope(image);
+    const start = performance.now(); // the model's clock: before the listings are sent, after they are read
     const listings = await Promise.all(images.map((image) => this.host.owner.list({ image })));
+    const end = performance.now();
     images.forEach((image, i) => {
       const listing = listings[i]!;
       this.record(listing.exchange);
-      const start = listing.exchange.startedAt;
       const m = this.model(image);
-      const result = m.check(listing.tags, start, start + listing.exchange.durationMs);
-      for (const d of result.differences) this.report(d, listing.exchange, addressed);
+      const result = m.check(listing.tags, start, end);
+      const j = judge({ result, listing: listing.exchange, window: { start, end }, log: this.log, addressed, exclusive: this.host.exclusive === true });
+      for (const f of j.findings) this.finding(f.requirement, f.claim, f.exchanges, f.keys);
+      this.foreign.push(...j.foreign);
       // A key the model and the listing agree is gone frees its slot.
       const held = this.held(image);
       for (const key of [...held]) {
@@ -266,28 +290,6 @@ export class Execution {
         }
       }
     });
-  }
-
-  private report(d: Difference, listing: Exchange, addressed?: Addressed): void {
-    const isAddressed = !!addressed && d.image === addressed.image && d.key === addressed.key;
-    const answered = addressed ? `${addressed.exchange.status ?? addressed.exchange.error}` : '';
-    let requirement: string;
-    let claim: string;
-    if (addressed?.refused) {
-      requirement = 'DT-09';
-      claim = `a delete that had to be refused (it answered ${answered}) changed the image's tags`;
-    } else if (d.kind === 'still-present' || d.kind === 'came-back') {
-      requirement = 'DT-03';
-      claim = isAddressed && ok(addressed.exchange) ? `the delete answered ${answered} but the tag is still listed` : 'a deleted tag is listed again';
-    } else if (isAddressed && !ok(addressed.exchange)) {
-      requirement = addressed.exchange.status === 404 ? 'DT-05' : 'DT-04';
-      claim = `the delete answered ${answered} yet the tag changed`;
-    } else {
-      requirement = 'DT-04';
-      claim = addressed ? `a delete of ${JSON.stringify(addressed.key)} changed a tag it did not address` : 'a tag no request addressed changed';
-    }
-    const suspects = [...(addressed ? [addressed.exchange] : []), ...d.suspects.filter((e) => e !== addressed?.exchange)];
-    this.finding(requirement, `${claim}: ${describeDifference(d)}`, [...suspects.slice(0, 6), listing], [...(addressed ? [addressed.key] : []), d.key]);
   }
 
   /**

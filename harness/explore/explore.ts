@@ -7,6 +7,7 @@ import { COMMANDS } from './commands.js';
 import { Execution, Stuck, type ExploreFinding, type ExploreHost } from './execution.js';
 import { shrink } from './shrink.js';
 import type { Exchange } from '../exchanges.js';
+import type { ForeignChange } from '../judge.js';
 
 export interface ExploreOptions {
   /** Requests the exploration may send (IMS_EXPLORE). */
@@ -38,6 +39,10 @@ export interface ExploreResult {
   shrinkBudgetSpent: boolean;
   /** Tags the cleanup could not remove. */
   leftovers: string[];
+  /** Changes of tags the exploration did not create (the judge's records: someone else's, or attributed). */
+  foreign: ForeignChange[];
+  /** Requests under test that answered 503: steps that did nothing. */
+  unavailable: number;
   harnessError?: Error;
 }
 
@@ -46,7 +51,7 @@ export const newSeed = (): number => (Date.now() ^ Math.floor(Math.random() * 0x
 export async function explore(host: ExploreHost, opts: ExploreOptions): Promise<ExploreResult> {
   const seed = opts.seed ?? newSeed();
   const budget = new Budget(opts.requests);
-  const result: ExploreResult = { seed, sequences: 0, requests: { explore: 0, shrink: 0, limit: opts.requests }, shrinkSteps: 0, shrinkBudgetSpent: false, leftovers: [] };
+  const result: ExploreResult = { seed, sequences: 0, requests: { explore: 0, shrink: 0, limit: opts.requests }, shrinkSteps: 0, shrinkBudgetSpent: false, leftovers: [], foreign: [], unavailable: 0 };
   let failing: Execution | undefined;
   const stuck = new Stuck(); // tags the target would not delete keep their slots: the quota is never exceeded
   opts.log?.(`exploration: seed ${seed} (replay with IMS_SEED=${seed}), at most ${opts.requests} requests`);
@@ -61,6 +66,8 @@ export async function explore(host: ExploreHost, opts: ExploreOptions): Promise<
       result.leftovers.push(...(await x.cleanup()));
     }
     if (budget.spent > before) result.sequences++;
+    result.foreign.push(...x.foreign);
+    result.unavailable += x.unavailable;
     if (x.harnessError) result.harnessError = x.harnessError;
     else if (x.findings.length) failing = x;
     return true;

@@ -11,7 +11,7 @@ import type { ExploreHost } from './execution.js';
  */
 export const exploreSlots = (free: number, main: boolean): number => Math.min(main ? 6 : 2, Math.ceil(free / 2));
 
-type Common = Pick<ExploreHost, 'owner' | 'forbidden' | 'otherProject' | 'mainImage' | 'otherImage'>;
+type Common = Pick<ExploreHost, 'owner' | 'forbidden' | 'otherProject' | 'mainImage' | 'otherImage' | 'exclusive'>;
 
 export function factoryHost(
   common: Common,

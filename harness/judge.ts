@@ -1,0 +1,159 @@
+// The one judge: turns a listing's differences from the model (harness/tag-model.ts) into typed findings under the
+// requirement each breaks, with the requests that can have caused them. The tests' books (fixtures/tag-book.ts) and
+// the exploration (harness/explore/execution.ts) both use it, on one clock (performance.now()).
+//
+// The rule for tags this run did not create (DT-04's text in the spec; docs/VERDICTS.md): other people write to a
+// shared image, so such a tag that vanishes or changes is judged against a request of this run only when that request
+// can have done it: its key and the tag's key are related the way real services conflate them (data/conflations.ts;
+// the same key on another image included), or its tag's value and the tag's key or value are equal (a lookup on the
+// wrong column), or it addressed the whole collection and also changed a tag of the run's own (a fault that wipes a
+// collection wipes the run's bystanders too; one that spares exactly the run's tags is no behaviour of a real service,
+// while another writer removing its own tags is everyday). Otherwise the change is an observation. With the image
+// declared exclusive (IMS_IMAGE_EXCLUSIVE=1) every request of the window is a suspect of every change.
+import { conflation } from '../data/conflations.js';
+import type { Exchange } from './exchanges.js';
+import { describeDifference, type CheckResult, type Difference } from './tag-model.js';
+
+/** A request of this run, as the judge relates it to tags. */
+export interface SentRequest {
+  exchange: Exchange;
+  /** The image its path names. */
+  image: string;
+  /** The key it addressed; undefined: the whole collection (an empty key, `.../tags`). */
+  key?: string;
+  /** The addressed tag's value as the model held it when sent (value relations). */
+  value?: string | null;
+  /** It had to be refused: the requirement that says so (DT-08 credentials, DT-09 permission, DT-10 unknown image). */
+  refusedBy?: string;
+  /** performance.now() before sending and after the answer was read. */
+  start: number;
+  end: number;
+}
+
+/** Every request of one test or one sequence: what can have changed a tag between two listings. */
+export class RequestLog {
+  readonly entries: SentRequest[] = [];
+
+  add(r: SentRequest): SentRequest {
+    this.entries.push(r);
+    return r;
+  }
+
+  /** Requests that overlap (from, to]: sent before `to` and answered after `from`. */
+  within(from: number, to: number): SentRequest[] {
+    return this.entries.filter((r) => r.start <= to && r.end >= from);
+  }
+}
+
+export interface JudgedFinding {
+  requirement: string;
+  claim: string;
+  /** The decisive exchange first, then the other suspects, then the listing that showed it. */
+  exchanges: Exchange[];
+  /** The keys involved (the one addressed, the one that changed). */
+  keys: string[];
+}
+
+/** A change of a tag this run did not create, as observed: attributed to requests of the run or to someone else. */
+export interface ForeignChange {
+  image: string;
+  key: string;
+  kind: 'vanished' | 'changed' | 'appeared';
+  expected: string;
+  actual: string;
+  /** Wall-clock ISO times: when it was last seen as it was (null: only in the preflight's snapshot), and seen changed. */
+  lastSeenAt: string | null;
+  seenAt: string;
+  /** The requests of this run that can have caused it (their sequence numbers); empty: someone else's change. */
+  attributedTo: number[];
+}
+
+export interface Judgement {
+  findings: JudgedFinding[];
+  foreign: ForeignChange[];
+}
+
+export interface JudgeInput {
+  result: CheckResult;
+  listing: Exchange;
+  /** performance.now() before the listing was sent and after it was read. */
+  window: { start: number; end: number };
+  log: RequestLog;
+  /** The request whose effect this listing is checked for. */
+  addressed?: SentRequest;
+  /** Nobody else writes to the image: every request of the window is a suspect of every change. */
+  exclusive: boolean;
+}
+
+const ok = (e: Exchange) => e.status !== undefined && e.status >= 200 && e.status < 300;
+const wall = (t: number) => new Date(performance.timeOrigin + t).toISOString();
+const answer = (e: Exchange) => `${e.status ?? e.error ?? 'nothing'}`;
+
+/** Whether a keyed request can have changed the tag (its key, or its value, related to the tag's). */
+function relatedByKey(r: SentRequest, d: Difference): boolean {
+  if (r.key === undefined) return false;
+  if (conflation(r.key, d.key) !== undefined) return true;
+  if (r.value !== undefined && r.value !== null && (r.value === d.key || (d.value !== null && r.value === d.value))) return true;
+  return d.value !== null && r.key === d.value;
+}
+
+export function judge(input: JudgeInput): Judgement {
+  const { result, log, window, addressed } = input;
+  const findings: JudgedFinding[] = [];
+  const foreign: ForeignChange[] = [];
+  // Own tags first: the collection requests they implicate may implicate foreign tags too.
+  const own = result.differences.filter((d) => d.owner === 'test');
+  const implicated = new Set<SentRequest>();
+  for (const d of own) {
+    const window_ = log.within(d.lastSeen, window.end).filter((r) => r.image === d.image || r.key !== undefined);
+    const related = window_.filter((r) => (r.key === undefined ? r.image === d.image : relatedByKey(r, d)));
+    for (const r of related) if (r.key === undefined) implicated.add(r);
+    const suspects = orderSuspects(addressed, d.since, related);
+    findings.push(route(d, suspects, addressed, log, input.listing));
+  }
+  for (const d of result.differences.filter((x) => x.owner === 'foreign')) {
+    const inWindow = log.within(d.lastSeen, window.end);
+    const related = input.exclusive
+      ? inWindow
+      : inWindow.filter((r) => (r.key === undefined ? r.image === d.image && implicated.has(r) : relatedByKey(r, d)));
+    const suspects = orderSuspects(addressed && related.includes(addressed) ? addressed : undefined, [], related);
+    foreign.push({
+      image: d.image, key: d.key, kind: d.kind === 'changed' ? 'changed' : 'vanished', expected: d.expected, actual: d.actual,
+      lastSeenAt: Number.isFinite(d.lastSeen) ? wall(d.lastSeen) : null, seenAt: wall(window.start), attributedTo: suspects.map((e) => e.seq),
+    });
+    if (suspects.length) findings.push(route(d, suspects, addressed && related.includes(addressed) ? addressed : undefined, log, input.listing));
+  }
+  for (const a of result.appeared) {
+    foreign.push({ image: result.image, key: a.key, kind: 'appeared', expected: 'missing', actual: a.value === null ? 'present' : `present with value ${JSON.stringify(a.value)}`, lastSeenAt: null, seenAt: wall(window.start), attributedTo: [] });
+  }
+  return { findings, foreign };
+}
+
+function orderSuspects(addressed: SentRequest | undefined, since: readonly Exchange[], related: readonly SentRequest[]): Exchange[] {
+  const out: Exchange[] = [];
+  for (const e of [...(addressed ? [addressed.exchange] : []), ...since, ...related.map((r) => r.exchange)]) if (!out.includes(e)) out.push(e);
+  return out;
+}
+
+/** The requirement a difference breaks, and the claim that says why. */
+function route(d: Difference, suspects: Exchange[], addressed: SentRequest | undefined, log: RequestLog, listing: Exchange): JudgedFinding {
+  const refused = addressed?.refusedBy ? addressed : log.entries.find((r) => r.refusedBy && suspects.includes(r.exchange));
+  const isAddressed = !!addressed && d.image === addressed.image && d.key === addressed.key;
+  let requirement: string;
+  let claim: string;
+  if (refused?.refusedBy) {
+    requirement = refused.refusedBy;
+    claim = `a request that had to be refused (it answered ${answer(refused.exchange)}) changed the image's tags`;
+  } else if (d.kind === 'still-present' || d.kind === 'came-back') {
+    requirement = 'DT-03';
+    claim = isAddressed && ok(addressed.exchange) ? `the delete answered ${answer(addressed.exchange)} but the tag is still listed` : 'a deleted tag is listed again';
+  } else if (isAddressed && !ok(addressed.exchange)) {
+    // The tag existed and the delete took effect, so the answer had to be 204 (DT-01); a value change is no delete's.
+    requirement = d.kind === 'vanished' ? 'DT-01' : 'DT-04';
+    claim = `the delete answered ${answer(addressed.exchange)} yet the tag ${d.kind === 'vanished' ? 'is gone' : 'changed'}`;
+  } else {
+    requirement = 'DT-04';
+    claim = addressed?.key !== undefined ? `a delete of ${JSON.stringify(addressed.key)} changed a tag it did not address` : 'a tag the requests did not address changed';
+  }
+  return { requirement, claim: `${claim}: ${describeDifference(d)}`, exchanges: [...suspects.slice(0, 6), listing], keys: [...new Set([...(addressed?.key !== undefined ? [addressed.key] : []), d.key])] };
+}
