@@ -113,9 +113,11 @@ export function judge(input: JudgeInput): Judgement {
   }
   for (const d of result.differences.filter((x) => x.owner === 'foreign')) {
     const inWindow = log.within(d.lastSeen, window.end);
+    // A delete removes; only a write that carries a value (an add) can change another tag's value.
+    const canDo = (r: SentRequest) => d.kind !== 'changed' || r.exchange.method === 'POST' || r.exchange.method === 'PUT';
     const related = input.exclusive
       ? inWindow
-      : inWindow.filter((r) => (r.key === undefined ? r.image === d.image && implicated.has(r) : relatedByKey(r, d)));
+      : inWindow.filter((r) => canDo(r) && (r.key === undefined ? r.image === d.image && implicated.has(r) : relatedByKey(r, d)));
     const suspects = orderSuspects(addressed && related.includes(addressed) ? addressed : undefined, [], related);
     foreign.push({
       image: d.image, key: d.key, kind: d.kind === 'changed' ? 'changed' : 'vanished', expected: d.expected, actual: d.actual,
@@ -138,7 +140,8 @@ function orderSuspects(addressed: SentRequest | undefined, since: readonly Excha
 /** The requirement a difference breaks, and the claim that says why. */
 function route(d: Difference, suspects: Exchange[], addressed: SentRequest | undefined, log: RequestLog, listing: Exchange): JudgedFinding {
   const refused = addressed?.refusedBy ? addressed : log.entries.find((r) => r.refusedBy && suspects.includes(r.exchange));
-  const isAddressed = !!addressed && d.image === addressed.image && d.key === addressed.key;
+  // The addressed tag of a delete (a probe with another method on its URI addresses it too, but answers for nothing).
+  const isAddressed = !!addressed && addressed.exchange.method === 'DELETE' && d.image === addressed.image && d.key === addressed.key;
   let requirement: string;
   let claim: string;
   if (refused?.refusedBy) {

@@ -39,9 +39,12 @@ export class TagFactory {
     private readonly opts: { runId: string; workerIndex: number; resultsDir: string; defaultImage: string },
   ) {}
 
-  /** A fresh stem: `ctk-<run>-<worker><n>`, within the strictest published add rule. */
+  /**
+   * A fresh stem: `ctk-<run>-<worker>x<n>_`, within the strictest published add rule. The closing `_` keeps stems
+   * prefix-free (`…x1_` is no prefix of `…x10_`), so a prefix-matching fault on one test's key never reaches another's.
+   */
   stem(): string {
-    return `${runPrefix(this.opts.runId)}${this.opts.workerIndex.toString(36)}x${(++counter).toString(36)}`;
+    return `${runPrefix(this.opts.runId)}${this.opts.workerIndex.toString(36)}x${(++counter).toString(36)}_`;
   }
 
   /**

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { createReferenceServer } from './server.js';
 import { MUTANTS, isMutantName, type MutantName } from './mutants.js';
 import { parseSeed, randomSeed } from './seed.js';
+import { NEIGHBOUR_KINDS, type NeighbourKind } from './neighbour.js';
 
 const USAGE = `usage: npm run reference -- [options]
   --port N                    listen port (default 8080; 0 picks a free one)
@@ -16,6 +17,11 @@ const USAGE = `usage: npm run reference -- [options]
   --add-key-rule strict       the add operation refuses keys outside [A-Za-z0-9_-.:+@]{1,36}
   --extra-headers             add gateway-like extra headers to every response
   --preexisting-tags JSON     tags the main image carries at start, e.g. '{"env":"prod"}'
+  --neighbour KIND[,KIND]     other writers on the owner's images: adder (adds a tag every 250 ms, removes it
+                              a second later), rewriter (rewrites its own tag's value every 250 ms)
+  --shed-503-rate R           answer a share R (0..1) of requests 503 with Retry-After: 0, changing nothing
+  --shed-503-burst N          the 503s come in bursts of N consecutive requests
+  --shed-503-scope S          deletes (default) or all (adds and listings too)
   --mutant NAME[,NAME]        start with deliberate faults (see --list-mutants)
   --each-mutant               one server per mutant (those named by --mutant, else all), each on its own free port
   --max-lifetime-s N          stop by itself after N seconds
@@ -41,6 +47,10 @@ try {
       'extra-headers': { type: 'boolean' },
       'preexisting-tags': { type: 'string' },
       mutant: { type: 'string', multiple: true },
+      neighbour: { type: 'string', multiple: true },
+      'shed-503-rate': { type: 'string' },
+      'shed-503-burst': { type: 'string' },
+      'shed-503-scope': { type: 'string' },
       'max-lifetime-s': { type: 'string' },
       'each-mutant': { type: 'boolean' },
       'list-mutants': { type: 'boolean' },
@@ -81,6 +91,17 @@ try {
   fatal('--preexisting-tags must be a JSON object of key to value');
 }
 
+const neighbours = new Set<NeighbourKind>();
+for (const name of (values.neighbour ?? []).flatMap((m) => m.split(',')).filter(Boolean)) {
+  if (!(NEIGHBOUR_KINDS as readonly string[]).includes(name)) fatal(`unknown neighbour ${name} (adder or rewriter)`);
+  neighbours.add(name as NeighbourKind);
+}
+const shedRate = values['shed-503-rate'];
+if (shedRate !== undefined && !(/^(0(\.\d+)?|1(\.0+)?)$/.test(shedRate))) fatal('--shed-503-rate must be a number from 0 to 1');
+const shedScope = values['shed-503-scope'] ?? 'deletes';
+if (shedScope !== 'deletes' && shedScope !== 'all') fatal('--shed-503-scope must be deletes or all');
+const shedding = shedRate !== undefined ? { rate: Number(shedRate), burst: int('shed-503-burst', values['shed-503-burst']), scope: shedScope as 'deletes' | 'all' } : undefined;
+
 const seedFromEnv = process.env.REFERENCE_SEED;
 let seed;
 try {
@@ -102,6 +123,8 @@ const common = {
   addKeyRule: addKeyRule as 'strict' | 'none' | undefined,
   extraHeaders: values['extra-headers'],
   preexistingTags,
+  neighbours,
+  shedding,
 };
 // --each-mutant serves many faulty targets from one process: the self-test's targets cost one start-up.
 const targets: Set<MutantName>[] = values['each-mutant']

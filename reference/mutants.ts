@@ -45,6 +45,7 @@ export const MUTANTS = {
   'error-text-plain': 'error bodies are JSON but declared as text/plain',
   'delete-204-noop': 'answers 204 to every delete of an existing key but removes nothing',
   'lost-writes': "reads the image's whole tag set, changes it and writes it back: overlapping writes are lost (like OpenStack Glance)",
+  'delete-then-503': 'commits the delete, then answers every other such delete with 503 (a gateway timing out after the write)',
   'no-project-scoping': "the service ignores which project owns the image: it trusts the path's project (ims) or finds any image by id (openstack)",
   // State-dependent faults: only a sequence of requests shows them (the stateful exploration's to find).
   'readd-undeletable': 'soft delete: a key deleted and added again answers its next delete with 204 but stays (the delete hits the old tombstone row)',

@@ -9,6 +9,8 @@ import { Store } from './store.js';
 import { Personas, type Persona } from './auth/personas.js';
 import { keyFromSegment, matchingKeys } from './keys.js';
 import { sendError } from './errors.js';
+import { startNeighbours, type NeighbourKind } from './neighbour.js';
+import { shedder, type SheddingOptions } from './shedding.js';
 
 export interface ReferenceOptions {
   seed: ReferenceSeed;
@@ -26,6 +28,10 @@ export interface ReferenceOptions {
   /** Tags the main image carries before any run: other people's data. */
   preexistingTags?: Record<string, string>;
   mutants?: ReadonlySet<MutantName>;
+  /** Other writers on the owner's two images while the target runs (reference/neighbour.ts). */
+  neighbours?: ReadonlySet<NeighbourKind>;
+  /** A busy gateway: a share of requests answered 503 before the service sees them (reference/shedding.ts). */
+  shedding?: SheddingOptions;
 }
 
 const STRICT_ADD_KEY = /^[A-Za-z0-9_\-.:+@]{1,36}$/;
@@ -55,6 +61,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   const negative = new Map<string, number>(); // negative-cache-404: image+key -> when the cached 404 expires
 
   const fail = (res: ServerResponse, status: number, code: string, message: string) => sendError(res, status, code, message, has);
+  const shed = options.shedding ? shedder(options.shedding) : () => false;
 
   function noContent(res: ServerResponse): void {
     if (has('delete-200-json')) {
@@ -103,6 +110,11 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (has('delete-on-every-image')) for (const other of store.imagesOf(projectId)) other.delete(key);
     deletedOnce.add(onceKey);
     tombstones.add(key);
+    // delete-then-503: a gateway that times out after the service committed the delete.
+    if (has('delete-then-503') && Math.random() < 0.5) {
+      res.setHeader('Retry-After', '0');
+      return fail(res, 503, 'APIG.0503', 'service unavailable');
+    }
     noContent(res);
   }
 
@@ -178,6 +190,10 @@ export function createReferenceServer(options: ReferenceOptions): Server {
 
     if (method === 'GET' && path === '/') return sendJson(res, 200, { service: 'ims reference target', dialects: ['ims', 'openstack'] });
     if (method === 'POST' && path === '/v3/auth/tokens') return iamLogin(res, body, req.headers.host);
+    if (shed(method)) {
+      res.setHeader('Retry-After', '0');
+      return fail(res, 503, 'APIG.0503', 'the service is busy: try again');
+    }
 
     const isOpenstack = segs[0] === 'v2' && segs[1] === 'images';
     const isIms = segs[0] === 'v2' && segs[2] === 'images' && segs[4] === 'tags';
@@ -261,5 +277,9 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     });
   });
   server.keepAliveTimeout = 5_000;
+  if (options.neighbours?.size) {
+    const stop = startNeighbours(store, [seed.imageId, seed.otherImageId], options.neighbours);
+    server.on('close', stop);
+  }
   return server;
 }

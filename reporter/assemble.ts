@@ -9,7 +9,7 @@ import type { IntegrityRecord } from '../harness/run-files.js';
 import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from './report-types.js';
 import { productIdentity, runtimeVersions } from './product.js';
 import { curlCommand, decisiveExchanges, reproductionLines, runScopeReproduction } from './curl.js';
-import { otherWriters, unavailability } from './other-writers.js';
+import { lossJudge, otherWriters, unavailability, type LossJudge } from './other-writers.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
 const SWEEP_COMMAND = 'npx ims-conformance sweep --apply';
@@ -30,14 +30,15 @@ export function decideRequirements(tests: TestRecord[], records: RunRecord[], ex
 }
 
 /** What makes the run itself untrustworthy: a failed preflight, other people's tags lost or unchecked. */
-export function fatalProblems(records: RunRecord[], merged: boolean, errors: string[], caused: (tag: { image: string; key: string }) => boolean = () => true): string[] {
+export function fatalProblems(records: RunRecord[], merged: boolean, errors: string[], losses: LossJudge = { caused: () => true, explained: () => false }): string[] {
   const fatal: string[] = [];
   for (const { preflight, integrity, shard } of records) {
     const where = shard && merged ? ` (shard ${shard.current}/${shard.total})` : '';
     if (!preflight?.ok) fatal.push(`preflight${where}: ${preflight?.message ?? errors[0] ?? 'did not run'}`);
     // Only a loss a request of the run can have caused is the run's alarm; the rest are other writers' (a warning).
-    const lost = (integrity?.lost ?? []).filter(caused);
-    if (lost.length) fatal.push(`pre-existing tags lost${where} (a request of this run can have done it: see DT-04's findings): ${lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
+    // A loss a finding explains is reported as harm (loud; the verdict names the fault); other people's are warnings.
+    const lost = (integrity?.lost ?? []).filter((l) => losses.caused(l) && !losses.explained(l));
+    if (lost.length) fatal.push(`pre-existing tags lost${where} (a request of this run can have done it, and no finding explains it): ${lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
     if (integrity?.error) fatal.push(`pre-existing tags could not be checked${where}: ${integrity.error}`);
   }
   return fatal;
@@ -88,6 +89,7 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
     ],
     requests: { total: allExchanges.length, retries: allExchanges.filter((e) => e.attempt > 1).length },
     otherWriters: others,
+    harm: ((integrity?.lost ?? []) as IntegrityRecord['lost']).filter((l) => lossJudge(tests, exclusive).explained(l)),
     unavailable: unavailability(tests),
     preflight: preflight
       ? {

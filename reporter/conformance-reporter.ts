@@ -11,7 +11,7 @@ import { registerConfigSecrets } from '../harness/secrets.js';
 import { writeJson } from '../harness/run-files.js';
 import { testRecord } from './test-record.js';
 import { assembleReport, decideRequirements, fatalProblems } from './assemble.js';
-import { causedByRun } from './other-writers.js';
+import { lossJudge } from './other-writers.js';
 import { consoleSummary } from './console.js';
 import { readOwnRunRecord, readRunRecords, writeRunRecord, type RunRecord, type Shard } from './run-record.js';
 import { renderMarkdown } from './markdown.js';
@@ -68,7 +68,7 @@ export default class ConformanceReporter implements Reporter {
       tests,
       records,
       reqs,
-      fatal: [...problems, ...fatalProblems(records, !!this.options.merge, this.errors, causedByRun(tests, exclusive))],
+      fatal: [...problems, ...fatalProblems(records, !!this.options.merge, this.errors, lossJudge(tests, exclusive))],
       exclusive,
       target: shownTarget,
       transport: config ? { ...describeTransport(config), warnings: transportWarnings(config) } : null,

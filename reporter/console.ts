@@ -10,6 +10,9 @@ export function consoleSummary(r: ConformanceReport): string {
   for (const f of r.fatal) out.push(`  harness: ${f}`);
   // The stateful exploration's seed (every run) and, after a failure, its shrunk reproduction with curl lines.
   for (const o of r.observations.filter((x) => x.observation.startsWith('exploration: '))) out.push(...o.observation.trimEnd().split('\n').map((l) => `  ${l}`));
+  if (r.harm?.length) {
+    out.push(`  HARM: ${r.harm.length} tag(s) present before the run were destroyed or changed by the target answering this run's requests (see the findings above): ${r.harm.slice(0, SHOWN).map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}${r.harm.length > SHOWN ? ', …' : ''}`);
+  }
   const others = r.otherWriters;
   if (others?.changes.length || others?.lostByOthers.length) {
     out.push(`  warning: other writers changed ${others.changes.length} tag(s) this run did not create while it ran (no request of the run can have done it; recorded, not judged${others.exclusive ? '' : '; IMS_IMAGE_EXCLUSIVE=1 judges them'}):`);

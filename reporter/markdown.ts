@@ -83,6 +83,10 @@ export function renderMarkdown(r: ConformanceReport): string {
   const skipped = r.requirements.filter((q) => q.outcome === 'skipped');
   if (skipped.length) out.push('', '## Skipped', '', ...skipped.map((q) => `- ${q.id} (${q.tier}): ${cell(q.reason, 200)}`));
   if (r.warnings.length) out.push('', '## Advisory warnings', '', ...r.warnings.map((w) => `- ${w}`));
+  if (r.harm?.length) {
+    out.push('', '## Harm', '', 'Tags present before the run that the target destroyed or changed while answering this run\'s requests (the findings above name the requests):', '');
+    out.push(...r.harm.map((l) => `- image ${code(l.image)}: ${code(JSON.stringify(l.key))} was ${cell(JSON.stringify(l.value), 120)}, now ${cell(l.now === 'missing' ? 'missing' : JSON.stringify(l.now), 120)}`));
+  }
   const others = r.otherWriters;
   if (others?.changes.length) {
     out.push('', '## Other writers', '', `Tags this run did not create changed while it ran, and no request of the run can have done it (the rule: DT-04 in the spec). Recorded, not judged${others.exclusive ? '' : '; with IMS_IMAGE_EXCLUSIVE=1 every such change is judged'}:`, '');

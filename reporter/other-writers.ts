@@ -27,14 +27,24 @@ export interface Unavailability {
 
 const id = (c: { image: string; key: string }) => `${c.image}\n${c.key}`;
 
-/** Whether a request of the run can have caused the change of this tag (or, exclusive, any change at all). */
-export function causedByRun(tests: readonly TestRecord[], exclusive: boolean): (tag: { image: string; key: string }) => boolean {
+/**
+ * How the run answers for a lost tag that was there before it. `explained`: a test attributed the change to requests of
+ * the run and filed it as a finding (the target's fault, named with its requests: loud, and the verdict says why).
+ * `caused`: a request of the run can have done it (always, with the image declared exclusive); caused and not
+ * explained is the run's alarm (ERROR). Neither: another writer's change, a warning.
+ */
+export interface LossJudge {
+  caused(tag: { image: string; key: string }): boolean;
+  explained(tag: { image: string; key: string }): boolean;
+}
+
+export function lossJudge(tests: readonly TestRecord[], exclusive: boolean): LossJudge {
   const attributed = new Set(tests.flatMap((t) => t.foreign ?? []).filter((c) => c.attributedTo.length > 0).map(id));
-  return (tag) => exclusive || attributed.has(id(tag));
+  return { caused: (tag) => exclusive || attributed.has(id(tag)), explained: (tag) => attributed.has(id(tag)) };
 }
 
 export function otherWriters(tests: readonly TestRecord[], lost: IntegrityRecord['lost'], exclusive: boolean): OtherWriters {
-  const caused = causedByRun(tests, exclusive);
+  const { caused } = lossJudge(tests, exclusive);
   const seen = new Set<string>();
   const changes: ForeignChange[] = [];
   for (const c of tests.flatMap((t) => t.foreign ?? [])) {

@@ -46,6 +46,8 @@ export interface ConformanceReport {
   requests: { total: number; retries: number };
   /** Changes by other writers (no request of the run can have caused them), and whether the image was declared exclusive. */
   otherWriters?: OtherWriters;
+  /** Tags present before the run that a request of the run destroyed or changed (a finding names the fault). */
+  harm?: { image: string; key: string; value: string | null; now: string | null }[];
   /** Requests under test sent again after a 503 that changed nothing, and cases left unexercised by it. */
   unavailable?: Unavailability;
   preflight: {

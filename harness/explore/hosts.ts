@@ -40,7 +40,7 @@ export function standaloneHost(
   const prefix = runPrefix(opts.runId);
   return {
     ...common,
-    stem: () => `${prefix}s${(++n).toString(36)}`,
+    stem: () => `${prefix}s${(++n).toString(36)}_`, // prefix-free, as the tag factory's
     baseline: (image) => opts.baseline[image] ?? {},
     isSuiteKey: (key) => key.startsWith(prefix),
     slots: (image) => opts.slots[image] ?? 0,
