@@ -84,6 +84,10 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   dotenv.config({ quiet: true });
   // A certificate covers everything: strict (unexercised required requirements are INCOMPLETE, unknown IMS_* refused).
   process.env.IMS_STRICT = '1';
+  // A certificate is earned on an image nobody else writes to: every change of a tag the run did not create is judged
+  // unless the vendor says the image is shared (IMS_IMAGE_EXCLUSIVE=0). The mode is in the bundle's report.json
+  // (target.imageExclusive, otherWriters.exclusive).
+  process.env.IMS_IMAGE_EXCLUSIVE = process.env.IMS_IMAGE_EXCLUSIVE?.trim() || '1';
   let config;
   try {
     config = loadConfig({ ...process.env, IMS_REFERENCE_PORT: process.env.IMS_REFERENCE_PORT || '0' });

@@ -1,0 +1,104 @@
+// The one judge: which requirement a difference breaks, and when a change of a tag the run did not create is the
+// run's to answer for (a related request) or someone else's (an observation).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ImageModel, addEffect, deleteEffect } from '../harness/tag-model.js';
+import { RequestLog, judge, type SentRequest } from '../harness/judge.js';
+import type { Exchange } from '../harness/exchanges.js';
+
+let seq = 0;
+const ex = (method: string, status: number): Exchange => ({
+  seq: ++seq, operationId: 'x', role: 'under-test', persona: 'owner', transport: 'api', method, url: `u${seq}`, requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,
+});
+const listing = (entries: Record<string, string | null>) => new Map(Object.entries(entries));
+
+/** An image with one own tag `mine` (listed once) and the foreign tags given; the log holds the add. */
+function world(foreign: Record<string, string | null>, image = 'img') {
+  const log = new RequestLog();
+  const m = new ImageModel(image, foreign, () => false);
+  const add = ex('POST', 204);
+  m.begin('mine', 0)(addEffect(add, 'vm'), add, 1);
+  log.add({ exchange: add, image, key: 'mine', value: 'vm', start: 0, end: 1 });
+  m.check(listing({ ...foreign, mine: 'vm' }), 2, 3);
+  return { m, log };
+}
+
+function sendDelete(m: ImageModel, log: RequestLog, key: string, status: number, extra: Partial<SentRequest> = {}, t = 10): SentRequest {
+  const e = ex('DELETE', status);
+  if (m.owns(key) && !extra.refusedBy) m.begin(key, t)(deleteEffect(e), e, t + 1);
+  return log.add({ exchange: e, image: m.image, key, start: t, end: t + 1, ...extra });
+}
+
+const run = (m: ImageModel, log: RequestLog, after: Record<string, string | null>, addressed?: SentRequest, exclusive = false) =>
+  judge({ result: m.check(listing(after), 20, 21), listing: ex('GET', 200), window: { start: 20, end: 21 }, log, addressed, exclusive });
+
+test("another writer's tag that vanished while an unrelated delete ran is an observation, not a finding", () => {
+  const { m, log } = world({ 'their-job': 'x' });
+  const del = sendDelete(m, log, 'absent-key', 404);
+  const j = run(m, log, { mine: 'vm' }, del);
+  assert.deepEqual(j.findings, []);
+  assert.deepEqual(j.foreign.map((c) => [c.key, c.kind, c.attributedTo]), [['their-job', 'vanished', []]]);
+  assert.deepEqual(run(m, log, { mine: 'vm' }).foreign, [], 'reported once: the model follows the target');
+});
+
+test('a related delete answers for a foreign tag: a case fold, the same key on another image, a value', () => {
+  const fold = world({ Env: 'prod' });
+  const j1 = run(fold.m, fold.log, { mine: 'vm' }, sendDelete(fold.m, fold.log, 'env', 404));
+  assert.deepEqual(j1.findings.map((f) => f.requirement), ['DT-04']);
+  assert.equal(j1.foreign[0]!.attributedTo.length, 1);
+
+  const other = world({ shared: 'v' }, 'img-b');
+  const onA: SentRequest = other.log.add({ exchange: ex('DELETE', 204), image: 'img-a', key: 'shared', start: 10, end: 11 });
+  assert.deepEqual(run(other.m, other.log, { mine: 'vm' }, onA).findings.map((f) => f.requirement), ['DT-04']);
+
+  const value = world({ colleague: 'same-value' });
+  const byValue = value.log.add({ exchange: ex('DELETE', 204), image: 'img', key: 'k', value: 'same-value', start: 10, end: 11 });
+  assert.deepEqual(run(value.m, value.log, { mine: 'vm' }, byValue).findings.map((f) => f.requirement), ['DT-04']);
+});
+
+test('a whole-collection request answers for a foreign tag only when it also changed one of the run\'s own', () => {
+  const spared = world({ theirs: 'x' });
+  const empty = spared.log.add({ exchange: ex('DELETE', 404), image: 'img', start: 10, end: 11 });
+  assert.deepEqual(run(spared.m, spared.log, { mine: 'vm' }, empty).findings, [], 'own bystander intact: another writer removed theirs');
+
+  const wiped = world({ theirs: 'x' });
+  const all = wiped.log.add({ exchange: ex('DELETE', 204), image: 'img', start: 10, end: 11 });
+  const j = run(wiped.m, wiped.log, {}, all);
+  assert.deepEqual(j.findings.map((f) => f.requirement).sort(), ['DT-04', 'DT-04']);
+  assert.ok(j.foreign[0]!.attributedTo.includes(all.exchange.seq));
+});
+
+test("a delete never answers for another tag's value change; an add of a related key does", () => {
+  const w = world({ Config: 'rev 1' });
+  sendDelete(w.m, w.log, 'config', 404);
+  assert.deepEqual(run(w.m, w.log, { mine: 'vm', Config: 'rev 2' }).findings, []);
+  const a = world({ Config: 'rev 1' });
+  a.log.add({ exchange: ex('POST', 204), image: 'img', key: 'config', value: 'rev 2', start: 10, end: 11 });
+  assert.deepEqual(run(a.m, a.log, { mine: 'vm', Config: 'rev 2' }).findings.map((f) => f.requirement), ['DT-04']);
+});
+
+test('declared exclusive, every request of the window answers for every foreign change', () => {
+  const { m, log } = world({ 'their-job': 'x' });
+  const del = sendDelete(m, log, 'unrelated', 404);
+  assert.deepEqual(run(m, log, { mine: 'vm' }, del, true).findings.map((f) => f.requirement), ['DT-04']);
+});
+
+test('the requirement a difference breaks: refused requests, a non-2xx that removed the tag, a tag still listed', () => {
+  const refused = world({});
+  const bad = sendDelete(refused.m, refused.log, 'mine', 401, { refusedBy: 'DT-08' });
+  assert.deepEqual(run(refused.m, refused.log, {}, bad).findings.map((f) => f.requirement), ['DT-08']);
+
+  const busy = world({});
+  const shed = sendDelete(busy.m, busy.log, 'mine', 503); // 503: the service says it did not take the request
+  const j = run(busy.m, busy.log, {}, shed);
+  assert.deepEqual(j.findings.map((f) => f.requirement), ['DT-01']);
+  assert.match(j.findings[0]!.claim, /answered 503 yet the tag is gone/);
+
+  const stays = world({});
+  const ok = sendDelete(stays.m, stays.log, 'mine', 204);
+  assert.deepEqual(run(stays.m, stays.log, { mine: 'vm' }, ok).findings.map((f) => f.requirement), ['DT-03']);
+
+  const probe = world({});
+  const post = probe.log.add({ exchange: ex('POST', 405), image: 'img', key: 'mine', start: 10, end: 11 });
+  assert.deepEqual(run(probe.m, probe.log, {}, post).findings.map((f) => f.requirement), ['DT-04'], 'another method on the URI is no delete');
+});
