@@ -21,7 +21,7 @@ import { IDENTITY_VARIABLES, identityProblems, runtimeVersions } from '../report
 import { suiteIdentity } from '../reporter/identity.js';
 
 /** Certification runs with this many workers on any machine (one with IMS_SERIAL_WRITES=1), so results compare. */
-const CERTIFY_WORKERS = 2;
+export const CERTIFY_WORKERS = 2;
 
 const CERTIFY_USAGE = `usage: npm run certify -- [--out DIR] --vendor V --product P --product-version N [--sign-key KEY]
   Runs the full catalogue against the configured target (IMS_* variables) with ${CERTIFY_WORKERS} workers (1 with
