@@ -51,11 +51,12 @@ export interface AssembleInput {
   transport: ConformanceReport['transport'];
   run: ConformanceReport['run'];
   allExchanges: Exchange[];
+  /** IMS_STRICT=1, from the validated configuration. */
+  strict: boolean;
 }
 
-export function assembleReport({ tests, records, reqs, fatal, target, transport, run, allExchanges }: AssembleInput): ConformanceReport {
+export function assembleReport({ tests, records, reqs, fatal, target, transport, run, allExchanges, strict }: AssembleInput): ConformanceReport {
   // IMS_STRICT=1 (--strict, always for certify): a required requirement left unexercised makes the run INCOMPLETE.
-  const strict = process.env.IMS_STRICT?.trim() === '1';
   const verdict = verdictOf(reqs, fatal, { strict });
   const notExercised = unexercisedRequired(reqs).map((r) => ({ id: r.id, reason: (r.reason ?? '').split('\n')[0]! }));
   const count = (o: string) => reqs.filter((r) => r.outcome === o).length;

@@ -111,7 +111,7 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   const spec = readFileSync(SPEC_PATH);
   // A fixed count, not the machine's cores: two certificates of one target must not differ by the machine that ran
   // them. One when the target is declared to lose concurrent tag writes.
-  const workers = process.env.IMS_SERIAL_WRITES?.trim() === '1' ? 1 : CERTIFY_WORKERS;
+  const workers = config.serialWrites ? 1 : CERTIFY_WORKERS;
   const args = [PLAYWRIGHT_CLI, 'test', '--config', join(ROOT, 'playwright.config.ts'), `--workers=${workers}`, '--retries=0', '--forbid-only'];
   const status = await new Promise<number | string>((done) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: playwrightEnv({ ...process.env, ...identity, IMS_WORKERS: String(workers), IMS_RESULTS_DIR: results }), stdio: 'inherit' });

@@ -147,3 +147,21 @@ test('rewording any message changes no reproduction and no verdict: evidence is 
   }
   assert.deepEqual(decideByTests('DT-06', [a.record]).evidence.length, 4, 'four DT-06 deletes count as four');
 });
+
+test('a HarnessError is recorded where it escapes a test, not where it is made: a caught one changes nothing', async () => {
+  const { HarnessError, collectHarnessErrors, escapedHarnessErrors } = await import('../harness/errors.js');
+  const made: InstanceType<typeof HarnessError>[] = [];
+  collectHarnessErrors(made);
+  try {
+    throw new HarnessError('listing the image\'s tags failed: GET u [owner] -> 500');
+  } catch {
+    /* the test caught it (say, to report a finding instead) */
+  }
+  const escaped = new HarnessError('the target refused to create the tag "k"');
+  collectHarnessErrors(undefined);
+  new HarnessError('made after the test: not collected');
+  assert.equal(made.length, 2);
+  assert.deepEqual(escapedHarnessErrors(made, []), [], 'a test without errors is no harness error, whatever it caught');
+  assert.deepEqual(escapedHarnessErrors(made, [{ message: 'expect(received).toBe(expected)' }]), [], 'a plain failure stays a failure');
+  assert.deepEqual(escapedHarnessErrors(made, [{ message: escaped.message }, { message: 'other' }]), [escaped.message]);
+});
