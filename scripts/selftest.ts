@@ -71,6 +71,13 @@ async function judge(name: string, env: Record<string, string>, args: string[] =
   return { report: readJson<Report>(join(dir, 'report.json')), exitCode: run.exitCode, message: run.message };
 }
 
+/**
+ * The mutants' runs pin the exploration's seed: what a mutant fails must be one exact set, not vary with a random
+ * seed (the exploration's own self-test, explore-seeds.ts, tries many seeds per mutant). The reference keeps random
+ * seeds: every run of it is one more chance to see a false failure.
+ */
+const MUTANT_SEED = '20261202';
+
 const failedOf = (r: Report | undefined) => (r?.requirements ?? []).filter((x) => x.outcome === 'fail').map((x) => x.id);
 const erroredOf = (r: Report | undefined) => (r?.requirements ?? []).filter((x) => x.outcome === 'error').map((x) => x.id);
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
@@ -111,7 +118,7 @@ try {
     ...mutants.targets.map((t) => async () => {
       const name = t.mutants[0]!;
       const expected = oracle(name) ?? { requirements: [] };
-      const { report, exitCode, message } = await judge(name, t.env);
+      const { report, exitCode, message } = await judge(name, { ...t.env, IMS_SEED: MUTANT_SEED });
       const failed = failedOf(report);
       const errored = erroredOf(report);
       const caught = expected.requirements.length > 0 && expected.requirements.every((id) => failed.includes(id));
