@@ -2,14 +2,14 @@ import { defineConfig } from '@playwright/test';
 import { prepareRun } from './harness/run-setup.js';
 import { EMBEDDED_SEED } from './harness/embedded-target.js';
 import { reporters } from './reporter/reporter-list.js';
-import { loadConfig } from './harness/config.js';
+import { runConfig } from './harness/config.js';
 
 const run = prepareRun();
 // The runner (npm run conformance) has validated the configuration; a direct `playwright test` with a bad one is
 // stopped with one line by the global setup, so here a broken configuration only falls back to the defaults.
 const config = (() => {
   try {
-    return loadConfig();
+    return runConfig();
   } catch {
     return undefined;
   }

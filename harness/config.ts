@@ -45,6 +45,10 @@ export interface SuiteConfig {
    * judged for it (harness/judge.ts), the rest are other writers' changes, recorded.
    */
   imageExclusive: boolean;
+  /** IMS_SERIAL_WRITES=0: writes stay parallel even when the preflight finds the target loses overlapping ones. */
+  parallelWritesForced: boolean;
+  /** IMS_STRICT=1 (--strict, always for certify): unknown IMS_* names are errors; a required requirement left unexercised makes the run INCOMPLETE. */
+  strict: boolean;
   caFile?: string;
   insecureTls: boolean;
   /** From HTTPS_PROXY/HTTP_PROXY and NO_PROXY; never for the embedded target. */
@@ -239,6 +243,8 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
     maxRps: positiveInt(env, 'IMS_MAX_RPS', undefined, problems),
     serialWrites: serial === '1',
     imageExclusive: exclusive === '1',
+    parallelWritesForced: serial === '0',
+    strict: strictRaw === '1',
     caFile,
     insecureTls: insecure === '1',
     proxy,
@@ -252,6 +258,33 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   if (problems.length) throw new ConfigError(problems);
   return config;
 }
+
+/**
+ * This process's configuration, parsed once from its environment and then handed on: in Playwright's main process
+ * the config file, the global setup and the reporters share this one parse. A separate process (a worker, a script
+ * started again) cannot share it: it reads the environment the runner hands down, the one serialised form of the
+ * configuration, through loadConfig. Without a reference port (a reporter replaying shards: merge-reports) an
+ * embedded endpoint is port 0, never dialled.
+ */
+export function runConfig(): SuiteConfig {
+  current ??= parse(() => loadConfig({ ...process.env, IMS_REFERENCE_PORT: process.env.IMS_REFERENCE_PORT ?? '0' }));
+  if ('error' in current) throw current.error;
+  return current.config;
+}
+
+/** The global setup's session may complete the configuration (the endpoint from the catalogue): the rest of this process uses that. */
+export function adoptRunConfig(config: SuiteConfig): void {
+  current = { config };
+}
+
+let current: { config: SuiteConfig } | { error: unknown } | undefined;
+const parse = (load: () => SuiteConfig): { config: SuiteConfig } | { error: unknown } => {
+  try {
+    return { config: load() };
+  } catch (error) {
+    return { error };
+  }
+};
 
 /** What may be shown of a configuration: no secret, only which forms are configured. */
 export function describeConfig(c: SuiteConfig): Record<string, unknown> {

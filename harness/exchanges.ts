@@ -4,6 +4,12 @@ import { redactHeaders, redactText } from './redact.js';
 export type ExchangeRole = 'under-test' | 'fixture' | 'cleanup' | 'auth' | 'preflight' | 'probe';
 
 export interface Exchange {
+  /**
+   * The exchange's identity in the run, given when it is recorded: the process that made it and a counter
+   * (`w2-17`: worker 2's 17th exchange; `p-3`: the preflight's). Findings and evidence name exchanges by it.
+   */
+  id: string;
+  /** Its place in the log that recorded it (one test's, or the preflight's). */
   seq: number;
   operationId: string | null;
   role: ExchangeRole;
@@ -46,11 +52,15 @@ export function redactExchange(e: Exchange): Exchange {
   };
 }
 
-/** A one-line form for failure messages: `DELETE /v2/.../tags/k -> 204 (12 ms)`. */
+/** The one line that shows an exchange anywhere (messages, evidence, reports): `DELETE /v2/.../tags/k [owner] -> 204`. */
 export function describeExchange(e: Exchange): string {
   const outcome = e.error ? `failed: ${e.error}` : `${e.status}${e.bodyBytes ? ` with ${e.bodyBytes} body bytes ${JSON.stringify(e.bodyExcerpt?.slice(0, 160))}` : ''}`;
   return `${e.method} ${e.url} [${e.persona}] -> ${outcome}`;
 }
+
+/** One counter per process: every log of a worker (or of the preflight) draws from it, so ids never repeat. */
+let counter = 0;
+const nextId = () => ++counter;
 
 /** Collects the exchanges of one test (or of the global setup). */
 export class ExchangeLog {
@@ -59,8 +69,11 @@ export class ExchangeLog {
   readonly retries: string[] = [];
   private seq = 0;
 
-  add(e: Omit<Exchange, 'seq'>): Exchange {
-    const recorded = redactExchange({ ...e, seq: ++this.seq });
+  /** `origin` names the process: `w<workerIndex>` in a test worker (unique in a run), `p` for the preflight. */
+  constructor(private readonly origin = 'p') {}
+
+  add(e: Omit<Exchange, 'seq' | 'id'>): Exchange {
+    const recorded = redactExchange({ ...e, id: `${this.origin}-${nextId()}`, seq: ++this.seq });
     this.exchanges.push(recorded);
     return recorded;
   }

@@ -1,7 +1,7 @@
 // Runs once in the runner's main process: configuration, preflight, the snapshot of other people's tags,
 // and the broker; its teardown checks that every pre-existing tag is still there with its value.
 import { rmSync } from 'node:fs';
-import { loadConfig, ConfigError, type SuiteConfig } from './config.js';
+import { adoptRunConfig, runConfig, ConfigError, type SuiteConfig } from './config.js';
 import { preflight, PreflightError, type PreflightResult } from './preflight.js';
 import { ExchangeLog } from './exchanges.js';
 import { RETRY_503_BUDGET, RETRY_503_PER_RUN, startBroker } from './broker.js';
@@ -28,7 +28,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   const runId = process.env.IMS_RUN_ID ?? 'unknown';
   let config: SuiteConfig;
   try {
-    config = loadConfig();
+    config = runConfig(); // parsed once in this process (playwright.config.ts asked first)
   } catch (err) {
     // `npm run conformance` validates first; this is for a direct `playwright test`.
     stop(err instanceof ConfigError ? err.problems.join('; ') : String(err));
@@ -59,6 +59,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   // A direct `playwright test` with the endpoint from the catalogue: this process and the workers use the one found.
   if (config.endpointFromCatalogue) process.env.IMS_ENDPOINT = session.config.endpoint;
   config = session.config;
+  adoptRunConfig(config);
   let result: PreflightResult;
   if (gated?.ok && gated.snapshot && gated.freeSlots) {
     result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], writeProbe: gated.writeProbe, serialWrites: gated.serialWrites, warnings: gated.warnings };

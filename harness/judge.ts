@@ -64,8 +64,8 @@ export interface ForeignChange {
   /** Wall-clock ISO times: when it was last seen as it was (null: only in the preflight's snapshot), and seen changed. */
   lastSeenAt: string | null;
   seenAt: string;
-  /** The requests of this run that can have caused it (their sequence numbers); empty: someone else's change. */
-  attributedTo: number[];
+  /** The requests of this run that can have caused it (their exchange ids); empty: someone else's change. */
+  attributedTo: string[];
 }
 
 export interface Judgement {
@@ -121,7 +121,7 @@ export function judge(input: JudgeInput): Judgement {
     const suspects = orderSuspects(addressed && related.includes(addressed) ? addressed : undefined, [], related);
     foreign.push({
       image: d.image, key: d.key, kind: d.kind === 'changed' ? 'changed' : 'vanished', expected: d.expected, actual: d.actual,
-      lastSeenAt: Number.isFinite(d.lastSeen) ? wall(d.lastSeen) : null, seenAt: wall(window.start), attributedTo: suspects.map((e) => e.seq),
+      lastSeenAt: Number.isFinite(d.lastSeen) ? wall(d.lastSeen) : null, seenAt: wall(window.start), attributedTo: suspects.map((e) => e.id),
     });
     if (suspects.length) findings.push(route(d, suspects, addressed && related.includes(addressed) ? addressed : undefined, log, input.listing));
   }

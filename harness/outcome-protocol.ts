@@ -15,6 +15,8 @@ export const ANNOTATION = {
   notExercised: 'not-exercised',
   /** A requirement broken, with its evidence: JSON of Finding. */
   finding: 'finding',
+  /** The exchanges a failed assertion names (fixtures/outcomes.ts evidence()): JSON of an array of exchange ids. */
+  evidence: 'evidence',
   /** The harness or the target could not do what the test needs: the test says nothing about conformance. */
   harnessError: 'harness-error',
   /** A tag this run did not create changed: JSON of harness/judge.ts's ForeignChange (attributed or someone else's). */
@@ -27,8 +29,8 @@ export const ANNOTATION = {
 
 /** One request under test that answered 503 (and changed nothing) before the answer that was judged. */
 export interface Retried503 {
-  /** The exchanges' sequence numbers, in order: the 503s, then the judged answer (if any). */
-  seqs: number[];
+  /** The exchanges' ids, in order: the 503s, then the judged answer (if any). */
+  ids: string[];
   /** Milliseconds spent waiting before the re-sends. */
   waitedMs: number;
 }
@@ -40,9 +42,10 @@ export const isSkipKind = (s: string | undefined): s is SkipKind => (SKIP_KINDS 
 
 export interface Finding {
   requirement: string;
+  /** For people only: rewording it changes no verdict and no reproduction. */
   claim: string;
-  /** One line per exchange that is its evidence (already redacted). */
-  evidence: string[];
+  /** The ids of the exchanges that are its evidence (Exchange.id), in the order the test gave them. */
+  exchanges: string[];
 }
 
 export function encodeFinding(f: Finding): string {
@@ -53,9 +56,27 @@ export function encodeFinding(f: Finding): string {
 export function decodeFinding(description: string | undefined): Finding | undefined {
   try {
     const f = JSON.parse(description ?? '') as Partial<Finding>;
-    if (typeof f.requirement === 'string' && typeof f.claim === 'string' && Array.isArray(f.evidence)) return f as Finding;
+    if (typeof f.requirement === 'string' && typeof f.claim === 'string' && Array.isArray(f.exchanges) && f.exchanges.every((id) => typeof id === 'string')) return f as Finding;
   } catch {
     /* not a finding */
   }
   return undefined;
+}
+
+/** The exchange ids an evidence annotation names; none when it is not one. */
+export function decodeEvidence(description: string | undefined): string[] {
+  try {
+    const ids = JSON.parse(description ?? '') as unknown;
+    return Array.isArray(ids) ? ids.filter((id): id is string => typeof id === 'string') : [];
+  } catch {
+    return [];
+  }
+}
+
+/** Every exchange id a test's annotations name as evidence (its findings' and its failed assertions'), in order. */
+export function evidenceIds(annotations: readonly { type: string; description?: string }[]): string[] {
+  const ids = annotations.flatMap((a) =>
+    a.type === ANNOTATION.finding ? (decodeFinding(a.description)?.exchanges ?? []) : a.type === ANNOTATION.evidence ? decodeEvidence(a.description) : [],
+  );
+  return [...new Set(ids)];
 }

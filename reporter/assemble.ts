@@ -1,14 +1,15 @@
 // From the tests' records and the run records to the report: decide every requirement, then assemble report.json.
 import { requirements, specSha256 } from '../harness/spec.js';
 import { describeExchange, type Exchange } from '../harness/exchanges.js';
+import { curlCommand } from '../harness/curl.js';
 import { decideByTests, exitCodeOf, unexercisedRequired, verdictOf, type RequirementRecord, type TestRecord } from './outcomes.js';
-import { decideRunScope } from './run-scope/index.js';
+import { decideRunScope, type RunDecision } from './run-scope/index.js';
 import { suiteIdentity } from './identity.js';
 import type { RunRecord } from './run-record.js';
 import type { IntegrityRecord } from '../harness/run-files.js';
 import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from './report-types.js';
 import { productIdentity, runtimeVersions } from './product.js';
-import { curlCommand, decisiveExchanges, reproductionLines, runScopeReproduction } from './curl.js';
+import { decisiveExchanges, reproductionLines } from './curl.js';
 import { lossJudge, otherWriters, unavailability, type LossJudge } from './other-writers.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
@@ -18,14 +19,16 @@ export function decideRequirements(tests: TestRecord[], records: RunRecord[], ex
   const ran = records.length > 0 && records.every((r) => r.preflight?.ok === true);
   const writeProbes = records.flatMap((r) => (r.preflight?.writeProbe ? [r.preflight.writeProbe] : []));
   return requirements.map((req) => {
-    const decided = !ran
+    const decided: RunDecision = !ran
       ? { outcome: 'error' as const, reason: 'the run did not start', evidence: [] }
       : req.scope === 'run'
         ? decideRunScope(req, { exchanges, writeProbes })
         : decideByTests(req.id, tests);
     const applies = dialect ? (req.dialects as string[]).includes(dialect) : true;
-    const final = applies ? decided : { outcome: 'skipped' as const, skipKind: 'not-applicable' as const, reason: `not applicable to the ${dialect} dialect`, evidence: [] };
-    return { id: req.id, tier: req.tier, level: req.level, title: req.title, clause: req.clause, ...final, tests: tests.filter((t) => t.requirement === req.id).map((t) => t.id) };
+    const { exchanges: shown, ...final }: RunDecision = applies ? decided : { outcome: 'skipped', skipKind: 'not-applicable', reason: `not applicable to the ${dialect} dialect`, evidence: [] };
+    // A run-scope failure's reproduction repeats the very exchanges its decision named.
+    const reproduce = final.outcome === 'fail' && shown?.length ? shown.slice(0, 5).map(curlCommand) : undefined;
+    return { id: req.id, tier: req.tier, level: req.level, title: req.title, clause: req.clause, ...final, ...(reproduce ? { reproduce } : {}), tests: tests.filter((t) => t.requirement === req.id).map((t) => t.id) };
   });
 }
 
@@ -55,11 +58,12 @@ export interface AssembleInput {
   allExchanges: Exchange[];
   /** IMS_IMAGE_EXCLUSIVE=1: nobody else writes to the images. */
   exclusive: boolean;
+  /** IMS_STRICT=1, from the validated configuration. */
+  strict: boolean;
 }
 
-export function assembleReport({ tests, records, reqs, fatal, target, transport, run, allExchanges, exclusive }: AssembleInput): ConformanceReport {
+export function assembleReport({ tests, records, reqs, fatal, target, transport, run, allExchanges, exclusive, strict }: AssembleInput): ConformanceReport {
   // IMS_STRICT=1 (--strict, always for certify): a required requirement left unexercised makes the run INCOMPLETE.
-  const strict = process.env.IMS_STRICT?.trim() === '1';
   const verdict = verdictOf(reqs, fatal, { strict });
   const notExercised = unexercisedRequired(reqs).map((r) => ({ id: r.id, reason: (r.reason ?? '').split('\n')[0]! }));
   const count = (o: string) => reqs.filter((r) => r.outcome === o).length;
@@ -104,22 +108,18 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
     integrity,
     cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null } : null,
     observations: tests.flatMap((t) => t.observations.map((o) => ({ test: t.id, requirement: t.requirement, observation: o }))),
-    requirements: reqs.map((q) => (q.outcome === 'fail' && !q.tests.length ? { ...q, reproduce: runScopeReproduction(q.evidence, allExchanges) } : q)),
+    requirements: reqs,
     tests: tests.map(reportedTest),
   };
 }
 
-/** The exchanges a failure names (its findings' evidence); else the last request of the operation under test. */
-function reportedTest({ exchanges, ...t }: TestRecord): ReportedTest {
+/**
+ * The exchanges a failure names by id (its findings' and failed assertions'), else the last request of the operation
+ * under test; never found again by their text, so no wording changes them.
+ */
+export function reportedTest({ exchanges, named = [], ...t }: TestRecord): ReportedTest {
   if (t.outcome === 'pass' || t.outcome === 'skipped') return { ...t, requests: exchanges.length, evidence: [] };
-  const named = new Set((t.findings ?? []).flatMap((f) => f.evidence));
-  const shown = exchanges.filter((e) => named.has(describeExchange(e)) || t.reason?.includes(describeExchange(e)));
-  const decisive = shown.length ? shown : decisiveExchanges(exchanges, t.reason);
-  const line = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? `failed: ${e.error}`}`;
-  // The requests a finding names (the listing that showed a difference is evidence, not a request to repeat).
-  const repeatable = shown.filter((e) => e.method !== 'GET');
-  const reproduce = repeatable.length ? [...new Set(repeatable.map(curlCommand))].slice(0, 5) : reproductionLines(exchanges, t.reason);
-  return { ...t, requests: exchanges.length, evidence: [...new Set(decisive.map(line))], reproduce };
+  return { ...t, requests: exchanges.length, evidence: decisiveExchanges(exchanges, named).map(describeExchange), reproduce: reproductionLines(exchanges, named) };
 }
 
 function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {

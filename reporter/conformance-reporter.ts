@@ -4,7 +4,7 @@
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeConfig, loadConfig } from '../harness/config.js';
+import { describeConfig, runConfig } from '../harness/config.js';
 import { describeTransport, transportWarnings } from '../harness/transport.js';
 import { redactText } from '../harness/redact.js';
 import { registerConfigSecrets } from '../harness/secrets.js';
@@ -83,6 +83,7 @@ export default class ConformanceReporter implements Reporter {
         playwrightStatus: result.status,
       },
       allExchanges,
+      strict: config?.strict ?? false,
     });
     writeJson(join(resultsDir, 'report.json'), report);
     // Every exchange with its timing, per test: the raw material of the evidence and of `npm run bench`.
@@ -99,7 +100,7 @@ export default class ConformanceReporter implements Reporter {
 
 function safeConfig() {
   try {
-    const c = loadConfig({ ...process.env, IMS_REFERENCE_PORT: process.env.IMS_REFERENCE_PORT ?? '0' });
+    const c = runConfig();
     registerConfigSecrets(c);
     return c;
   } catch {

@@ -63,7 +63,7 @@ export function unavailability(tests: readonly TestRecord[]): Unavailability {
   const all = tests.flatMap((t) => t.retried503 ?? []);
   return {
     retriedRequests: all.length,
-    retries: all.reduce((n, r) => n + r.seqs.length - 1, 0),
+    retries: all.reduce((n, r) => n + r.ids.length - 1, 0),
     waitedMs: all.reduce((n, r) => n + r.waitedMs, 0),
     casesNotExercised: tests.reduce((n, t) => n + (t.unavailable?.length ?? 0), 0),
   };

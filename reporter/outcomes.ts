@@ -24,8 +24,8 @@ export interface TestRecord {
   observations: string[];
   /** Cases inside a passing or failing test that could not be checked on this target. */
   notExercised?: string[];
-  /** Requirements this test found broken, each with its evidence. */
-  findings?: Finding[];
+  /** Requirements this test found broken, each with its exchanges (ids) and their lines. */
+  findings?: ShownFinding[];
   /** The requirements this test's failure counts against (its findings', or its own for a plain failed assertion). */
   breaks?: string[];
   /** Changes of tags the run did not create that this test saw (attributed to its requests, or someone else's). */
@@ -35,7 +35,12 @@ export interface TestRecord {
   /** Cases not exercised because every try answered 503. */
   unavailable?: string[];
   exchanges: Exchange[];
+  /** The exchanges its findings and failed assertions name, by id (none for a test that passed). */
+  named?: Exchange[];
 }
+
+/** A finding as reported: the exchanges it names, by id, and each one's line (harness/exchanges.ts describeExchange). */
+export type ShownFinding = Finding & { evidence: string[] };
 
 export interface RequirementRecord {
   id: string;
@@ -51,6 +56,8 @@ export interface RequirementRecord {
   claims?: string[];
   tests: string[];
   evidence: string[];
+  /** For a failed requirement decided over the whole run: curl lines repeating the requests its evidence names. */
+  reproduce?: string[];
 }
 
 type Annotation = { type: string; description?: string };
@@ -65,7 +72,7 @@ export interface TestResultFacts {
 }
 
 /** A test's outcome from its status and typed annotations. */
-export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 'skipKind' | 'findings' | 'breaks'> {
+export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 'skipKind' | 'breaks'> & { findings?: Finding[] } {
   const of = (type: string) => r.annotations.filter((a) => a.type === type);
   const findings = of(ANNOTATION.finding).map((a) => decodeFinding(a.description)).filter((f): f is Finding => !!f);
   if (r.status === 'passed') return { outcome: 'pass' };
@@ -94,7 +101,7 @@ export function decideByTests(id: string, all: readonly TestRecord[]): Pick<Requ
     const findings = breaking.flatMap((t) => (t.findings ?? []).filter((f) => f.requirement === id));
     const plain = breaking.filter((t) => t.requirement === id && !(t.findings ?? []).some((f) => f.requirement === id));
     const claims = [...new Set([...findings.map((f) => f.claim), ...plain.map((t) => t.reason ?? t.title)])];
-    return { outcome: 'fail', reason: claims.join(' | '), claims, evidence: [...new Set([...findings.flatMap((f) => f.evidence), ...plain.map((t) => t.title)])] };
+    return { outcome: 'fail', reason: claims.join(' | '), claims, evidence: [...evidenceLines(breaking, id), ...plain.map((t) => t.title)] };
   }
   const errored = tests.filter((t) => t.outcome === 'error');
   if (errored.length) return { outcome: 'error', reason: errored.map((t) => t.reason ?? t.title).join(' | '), evidence: errored.map((t) => t.title) };
@@ -110,6 +117,26 @@ export function decideByTests(id: string, all: readonly TestRecord[]): Pick<Requ
   const cases = notExercised.length + ran.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
   if (ran.length) return { outcome: 'pass', reason: cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };
   return { outcome: 'skipped', skipKind: 'not-exercised', reason: notExercised.map((t) => t.reason).join(' | '), evidence: [] };
+}
+
+/**
+ * One line per exchange the findings of `id` name, each exchange once (by its id, not its text): four identical
+ * deletes of one concurrent round are four lines.
+ */
+function evidenceLines(tests: readonly TestRecord[], id: string): string[] {
+  const seen = new Set<string>();
+  const lines: string[] = [];
+  for (const t of tests) {
+    for (const f of (t.findings ?? []).filter((x) => x.requirement === id)) {
+      f.exchanges.forEach((exchange, i) => {
+        const key = `${t.id}\u0000${exchange}`;
+        if (seen.has(key)) return;
+        seen.add(key);
+        lines.push(f.evidence[i] ?? `exchange ${exchange}`);
+      });
+    }
+  }
+  return lines;
 }
 
 /** A skipped requirement the run did not exercise because of how it was started: filtered out, or not configured. */

@@ -5,9 +5,9 @@ import type { ProductIdentity } from './product.js';
 import type { OtherWriters, Unavailability } from './other-writers.js';
 
 /** The version of report.json's shape (reporter/report.schema.json); docs/REPORT-SCHEMA.md says when it changes. */
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';
 
-export type ReportedTest = Omit<TestRecord, 'exchanges'> & {
+export type ReportedTest = Omit<TestRecord, 'exchanges' | 'named'> & {
   requests: number;
   /** For a test that did not pass: the exchanges its failure names (method, URL, persona, status). */
   evidence: string[];

@@ -1,9 +1,10 @@
 // Listed after the secret scrubber and before the HTML, JUnit and blob reporters: a failed test gets a
-// `reproduce.sh` attachment with the curl lines repeating the requests its failure names, so the HTML report shows
+// `reproduce.sh` attachment with the curl lines repeating the requests its failure names by id (the same lines as
+// report.json's `reproduce`, reporter/curl.ts), so the HTML report shows
 // them next to the exchanges. Built from the redacted exchanges: credentials appear as shell variables only.
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import type { Exchange } from '../harness/exchanges.js';
-import { reproductionLines } from './curl.js';
+import { namedExchanges, reproductionLines } from './curl.js';
 
 const REPRODUCE_ATTACHMENT = 'reproduce.sh';
 
@@ -16,7 +17,7 @@ export default class ReproduceAttacher implements Reporter {
       if (a.name === 'exchanges.json' && a.body) exchanges.push(...(JSON.parse(a.body.toString('utf8')) as Exchange[]));
     }
     if (!exchanges.length) return;
-    const lines = reproductionLines(exchanges, result.errors.map((e) => e.message ?? '').join('\n'));
+    const lines = reproductionLines(exchanges, namedExchanges(exchanges, result.annotations));
     const text = ['# Repeats the request(s) this failure names. Set the credentials first, e.g. export IMS_AUTH_TOKEN=...', ...lines, ''].join('\n');
     result.attachments.push({ name: REPRODUCE_ATTACHMENT, contentType: 'text/plain', body: Buffer.from(text) });
   }

@@ -2,7 +2,7 @@
 // JUnit, HTML, blob) sees them. Playwright's own error for a failed request carries a call log with the request's
 // headers, credentials included, even when the suite caught the error and went on.
 import type { Reporter, TestCase, TestResult, TestStep, TestError } from '@playwright/test/reporter';
-import { loadConfig } from '../harness/config.js';
+import { runConfig } from '../harness/config.js';
 import { registerConfigSecrets } from '../harness/secrets.js';
 import { redactText, registerSecret } from '../harness/redact.js';
 import { IAM_TOKEN_VARIABLES } from '../harness/preflight-gate.js';
@@ -19,7 +19,7 @@ function scrub(error: TestError | undefined): void {
 export default class SecretScrubber implements Reporter {
   onBegin(): void {
     try {
-      registerConfigSecrets(loadConfig({ ...process.env, IMS_REFERENCE_PORT: process.env.IMS_REFERENCE_PORT ?? '0' }));
+      registerConfigSecrets(runConfig());
     } catch {
       // No usable configuration: the run stops before any test; the header-line patterns still apply.
     }

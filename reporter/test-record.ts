@@ -1,11 +1,12 @@
 // One Playwright test result as the suite's TestRecord: requirement and id from its metadata, outcome from its
 // status and typed annotations (reporter/outcomes.ts), the exchanges it attached.
 import type { TestCase, TestResult } from '@playwright/test/reporter';
-import type { Exchange } from '../harness/exchanges.js';
+import { describeExchange, type Exchange } from '../harness/exchanges.js';
 import { ANNOTATION, type Retried503 } from '../harness/outcome-protocol.js';
 import type { ForeignChange } from '../harness/judge.js';
 import { redactText } from '../harness/redact.js';
 import { testOutcome, type TestRecord } from './outcomes.js';
+import { namedExchanges } from './curl.js';
 
 const stripAnsi = (s: string) => s.replace(/\u001b\[[0-9;]*m/g, '');
 
@@ -19,6 +20,13 @@ export function testRecord(test: TestCase, result: TestResult): TestRecord {
   }
   const requirement = of(ANNOTATION.requirement)[0] ?? 'none';
   const decided = testOutcome({ status: result.status, annotations, errorCount: result.errors.length, requirement });
+  // Evidence by identity: each finding's exchange ids resolved against the exchanges this test recorded.
+  const byId = new Map(exchanges.map((e) => [e.id, e]));
+  const line = (id: string) => {
+    const e = byId.get(id);
+    return e ? describeExchange(e) : `exchange ${id}: not among the test's recorded exchanges`;
+  };
+  const findings = decided.findings?.map((f) => ({ ...f, evidence: f.exchanges.map(line) }));
   const skipReason = annotations.filter((a) => a.type === 'skip').at(-1)?.description;
   const message = result.errors.map((e) => e.message ?? '').join('\n');
   const harness = of(ANNOTATION.harnessError);
@@ -28,6 +36,7 @@ export function testRecord(test: TestCase, result: TestResult): TestRecord {
     file: test.location.file.replace(/^.*?\/tests\//, 'tests/'),
     requirement,
     ...decided,
+    findings,
     reason:
       decided.outcome === 'skipped' ? skipReason
       : decided.outcome === 'pass' ? undefined
@@ -40,5 +49,6 @@ export function testRecord(test: TestCase, result: TestResult): TestRecord {
     retried503: of(ANNOTATION.retried503).map((d) => JSON.parse(d) as Retried503),
     unavailable: of(ANNOTATION.unavailable),
     exchanges,
+    named: decided.outcome === 'pass' || decided.outcome === 'skipped' ? [] : namedExchanges(exchanges, annotations),
   };
 }

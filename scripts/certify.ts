@@ -21,7 +21,7 @@ import { IDENTITY_VARIABLES, identityProblems, runtimeVersions } from '../report
 import { suiteIdentity } from '../reporter/identity.js';
 
 /** Certification runs with this many workers on any machine (one with IMS_SERIAL_WRITES=1), so results compare. */
-const CERTIFY_WORKERS = 2;
+export const CERTIFY_WORKERS = 2;
 
 const CERTIFY_USAGE = `usage: npm run certify -- [--out DIR] --vendor V --product P --product-version N [--sign-key KEY]
   Runs the full catalogue against the configured target (IMS_* variables) with ${CERTIFY_WORKERS} workers (1 with
@@ -115,7 +115,7 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
   const spec = readFileSync(SPEC_PATH);
   // A fixed count, not the machine's cores: two certificates of one target must not differ by the machine that ran
   // them. One when the target is declared to lose concurrent tag writes.
-  const workers = process.env.IMS_SERIAL_WRITES?.trim() === '1' ? 1 : CERTIFY_WORKERS;
+  const workers = config.serialWrites ? 1 : CERTIFY_WORKERS;
   const args = [PLAYWRIGHT_CLI, 'test', '--config', join(ROOT, 'playwright.config.ts'), `--workers=${workers}`, '--retries=0', '--forbid-only'];
   const status = await new Promise<number | string>((done) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: playwrightEnv({ ...process.env, ...identity, IMS_WORKERS: String(workers), IMS_RESULTS_DIR: results }), stdio: 'inherit' });

@@ -1,7 +1,9 @@
 // `npm run selftest`: proves the suite's verdicts. The unmodified reference target (repeated, to catch flakes) and
 // a vendor-like variant that differs only in legitimate ways must be CONFORMANT with no failure; every mutant of
-// the reference must be caught, with the requirements it breaks among the failed ones. Every run goes through
-// runConformance() with IMS_* variables, exactly as a user's run does.
+// the reference must be caught failing exactly the requirements its oracle names: one more is collateral damage (a
+// false failure of the suite), reported as such. Every run goes through runConformance() with IMS_* variables,
+// exactly as a user's run does, and with the worker counts users have: the reference and every mutant with the
+// default count (IMS_WORKERS unset: 4), the vendor-like variant with certify's (2).
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
@@ -12,6 +14,7 @@ import { EXPECTED_KILLS, type ExpectedKill } from './selftest/expected-kills.js'
 import { isMutantName } from '../reference/mutants.js';
 import { EXIT_LEFT_TAGS } from '../reporter/outcomes.js';
 import { VARIANT_ARGS } from './selftest/variant.js';
+import { CERTIFY_WORKERS } from './certify.js';
 import { requirements } from '../harness/spec.js';
 import { readJson } from '../harness/run-files.js';
 
@@ -29,13 +32,17 @@ interface Row {
   expected: string[];
   failed: string[];
   failedTests: string[];
+  errored: string[];
   verdict: string;
   exitCode: number;
-  result: 'killed' | 'survived' | 'conformant' | 'false failure';
+  workers: string;
+  result: 'killed' | 'survived' | 'collateral damage' | 'conformant' | 'false failure';
   note?: string;
 }
 
-const { values } = parseArgs({ options: { mutant: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '3' } } });
+// --mutant NAME (repeatable): only these mutants; --skip-conformant: without the reference and variant runs (a quick
+// look at some mutants; such a run is not the self-test's verdict).
+const { values } = parseArgs({ options: { mutant: { type: 'string', multiple: true }, concurrency: { type: 'string', default: '3' }, 'skip-conformant': { type: 'boolean', default: false } } });
 const OUT = join(process.env.IMS_RESULTS_DIR || 'results', 'selftest');
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
@@ -56,14 +63,24 @@ for (const r of requirements) {
 // State-dependent mutants are the exploration's: scripts/selftest/explore-seeds.ts judges them over many seeds.
 const selected = (values.mutant?.length ? listed.filter(([n]) => values.mutant!.includes(n)) : listed).filter(([n]) => !oracle(n)?.explorationOnly);
 
-async function judge(name: string, env: Record<string, string>, args: string[] = []): Promise<{ report?: Report; exitCode: number; message?: string }> {
+/** One whole run; `workers` unset leaves IMS_WORKERS unset, so the run has the default count a user's run has. */
+async function judge(name: string, env: Record<string, string>, args: string[] = [], workers?: number): Promise<{ report?: Report; exitCode: number; message?: string }> {
   const dir = join(OUT, name);
   mkdirSync(dir, { recursive: true });
-  const run = await runConformance({ args, env: suiteEnv({ ...env, IMS_RESULTS_DIR: dir, IMS_WORKERS: '1' }), logFile: join(dir, 'output.log') });
+  const run = await runConformance({ args, env: suiteEnv({ ...env, IMS_RESULTS_DIR: dir, ...(workers ? { IMS_WORKERS: String(workers) } : {}) }), logFile: join(dir, 'output.log') });
   return { report: readJson<Report>(join(dir, 'report.json')), exitCode: run.exitCode, message: run.message };
 }
 
+/**
+ * The mutants' runs pin the exploration's seed: what a mutant fails must be one exact set, not vary with a random
+ * seed (the exploration's own self-test, explore-seeds.ts, tries many seeds per mutant). The reference keeps random
+ * seeds: every run of it is one more chance to see a false failure.
+ */
+const MUTANT_SEED = '20261202';
+
 const failedOf = (r: Report | undefined) => (r?.requirements ?? []).filter((x) => x.outcome === 'fail').map((x) => x.id);
+const erroredOf = (r: Report | undefined) => (r?.requirements ?? []).filter((x) => x.outcome === 'error').map((x) => x.id);
+const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 const failedTestsOf = (r: Report | undefined) => (r?.tests ?? []).filter((t) => t.outcome === 'fail' || t.outcome === 'error').map((t) => `${t.requirement} ${t.title}`);
 
 async function pool<T>(items: T[], size: number, work: (item: T) => Promise<void>): Promise<void> {
@@ -81,26 +98,32 @@ const [plain, variant, mutants] = await Promise.all([
 ]);
 const rows: Row[] = [];
 try {
-  const jobs: (() => Promise<void>)[] = [
+  const conformant: (() => Promise<void>)[] = [
     async () => {
       const { report, exitCode, message } = await judge('reference', plain.targets[0]!.env, ['--repeat-each', '5']);
       const bad = (report?.tests ?? []).filter((t) => t.outcome !== 'pass');
-      rows.push({ target: 'reference (x5)', breaks: 'nothing', expected: [], failed: failedOf(report), failedTests: bad.map((t) => `${t.requirement} ${t.title}: ${t.outcome}`), verdict: report?.verdict ?? 'none', exitCode,
+      rows.push({ target: 'reference (x5)', breaks: 'nothing', expected: [], failed: failedOf(report), errored: erroredOf(report), workers: 'default', failedTests: bad.map((t) => `${t.requirement} ${t.title}: ${t.outcome}`), verdict: report?.verdict ?? 'none', exitCode,
         result: exitCode === 0 && report?.verdict === 'CONFORMANT' && bad.length === 0 ? 'conformant' : 'false failure', note: message });
     },
     async () => {
-      const { report, exitCode, message } = await judge('vendor-variant', variant.targets[0]!.env);
+      const { report, exitCode, message } = await judge('vendor-variant', variant.targets[0]!.env, [], CERTIFY_WORKERS);
       const bad = (report?.tests ?? []).filter((t) => t.outcome === 'fail' || t.outcome === 'error');
-      rows.push({ target: 'vendor-like variant', breaks: 'nothing (strict add rule, 400 for unknown image, extra headers, quota 10 with tags present, latency)', expected: [], failed: failedOf(report),
+      rows.push({ target: 'vendor-like variant', breaks: 'nothing (strict add rule, 400 for unknown image, extra headers, quota 10 with tags present, latency)', expected: [], failed: failedOf(report), errored: erroredOf(report), workers: String(CERTIFY_WORKERS),
         failedTests: bad.map((t) => `${t.requirement} ${t.title}`), verdict: report?.verdict ?? 'none', exitCode,
         result: exitCode === 0 && report?.verdict === 'CONFORMANT' && bad.length === 0 ? 'conformant' : 'false failure', note: message });
     },
+  ];
+  const jobs: (() => Promise<void>)[] = [
+    ...(values['skip-conformant'] ? [] : conformant),
     ...mutants.targets.map((t) => async () => {
       const name = t.mutants[0]!;
       const expected = oracle(name) ?? { requirements: [] };
-      const { report, exitCode, message } = await judge(name, t.env);
+      const { report, exitCode, message } = await judge(name, { ...t.env, IMS_SEED: MUTANT_SEED });
       const failed = failedOf(report);
-      const caught = expected.requirements.length > 0 && expected.requirements.every((id) => failed.includes(id)) && (!expected.exact || failed.length === expected.requirements.length);
+      const errored = erroredOf(report);
+      const caught = expected.requirements.length > 0 && expected.requirements.every((id) => failed.includes(id));
+      // Caught, and nothing else: a requirement failed (or left in error) beyond the oracle's is the suite's fault.
+      const clean = sameSet(failed, expected.requirements) && sameSet(errored, expected.errors ?? []);
       // An advisory mutant must be reported and must not cost the target its conformance; a required one must fail
       // the run. A fault that keeps the suite from removing its own tags makes the run name them and exit 3 instead:
       // always for a `leavesTags` mutant, and allowed (with the tags named) for any other.
@@ -109,9 +132,13 @@ try {
       const exitOk = expected.leavesTags ? exitCode === EXIT_LEFT_TAGS && named : exitCode === verdictExit || (exitCode === EXIT_LEFT_TAGS && named);
       const verdictOk = expected.advisory ? report?.verdict === 'CONFORMANT' : report?.verdict === 'NON-CONFORMANT';
       const killed = caught && exitOk && verdictOk;
+      const result = !killed ? 'survived' : clean ? 'killed' : 'collateral damage';
+      const extra = [...failed.filter((id) => !expected.requirements.includes(id)), ...errored.filter((id) => !(expected.errors ?? []).includes(id)).map((id) => `${id} error`)];
+      const missing = [...expected.requirements.filter((id) => !failed.includes(id)), ...(expected.errors ?? []).filter((id) => !errored.includes(id)).map((id) => `${id} error`)];
       const exit = expected.leavesTags ? `${EXIT_LEFT_TAGS}` : `${verdictExit} (or ${EXIT_LEFT_TAGS} with the tags named)`;
-      rows.push({ target: name, breaks: describeMutant.get(name) ?? '', expected: expected.requirements, failed, failedTests: failedTestsOf(report), verdict: report?.verdict ?? 'none', exitCode,
-        result: killed ? 'killed' : 'survived', note: message ?? (killed ? undefined : `expected exit ${exit}${expected.exact ? ', exactly these failures' : ''}`) });
+      const why = result === 'survived' ? `expected exit ${exit}` : result === 'collateral damage' ? `also: ${extra.join(', ') || '-'}; not: ${missing.join(', ') || '-'}` : undefined;
+      rows.push({ target: name, breaks: describeMutant.get(name) ?? '', expected: expected.requirements, failed, errored, workers: 'default', failedTests: failedTestsOf(report), verdict: report?.verdict ?? 'none', exitCode,
+        result, note: message ?? why });
     }),
   ];
   await pool(jobs, Number(values.concurrency), (job) => job());
@@ -121,9 +148,10 @@ try {
 
 const order = (r: Row) => (r.result === 'conformant' || r.result === 'false failure' ? 0 : 1);
 rows.sort((a, b) => order(a) - order(b) || a.target.localeCompare(b.target));
-const mutantRows = rows.filter((r) => r.result === 'killed' || r.result === 'survived');
+const mutantRows = rows.filter((r) => r.result !== 'conformant' && r.result !== 'false failure');
 const killed = mutantRows.filter((r) => r.result === 'killed').length;
 const falseFailures = rows.filter((r) => r.result === 'false failure');
+const collateral = rows.filter((r) => r.result === 'collateral damage');
 const seconds = ((Date.now() - started) / 1000).toFixed(1);
 
 const pad = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s.padEnd(n));
@@ -131,13 +159,13 @@ const lines = [
   `${pad('target', 28)} ${pad('expected', 14)} ${pad('failed requirements', 30)} ${pad('verdict', 15)} result`,
   ...rows.map((r) => `${pad(r.target, 28)} ${pad(r.expected.join(',') || '-', 14)} ${pad(r.failed.join(',') || '-', 30)} ${pad(r.verdict, 15)} ${r.result}${r.note ? ` (${r.note})` : ''}`),
 ];
-for (const r of rows.filter((x) => x.result === 'survived' || x.result === 'false failure')) {
+for (const r of rows.filter((x) => x.result === 'survived' || x.result === 'false failure' || x.result === 'collateral damage')) {
   lines.push(`\n${r.result.toUpperCase()}: ${r.target} — ${r.breaks}; failed tests: ${r.failedTests.join(' | ') || 'none'}; see ${join(OUT, r.target.split(' ')[0]!, 'output.log')}`);
 }
 const guards = requirements.map((req) => `${req.id}: ${Object.entries<ExpectedKill>(EXPECTED_KILLS).filter(([, k]) => k.requirements.includes(req.id)).map(([n]) => n).join(', ')}`);
-writeFileSync(join(OUT, 'score.json'), `${JSON.stringify({ seconds: Number(seconds), killed, mutants: mutantRows.length, falseFailures: falseFailures.length, problems, rows, guards }, null, 2)}\n`);
+writeFileSync(join(OUT, 'score.json'), `${JSON.stringify({ seconds: Number(seconds), killed, mutants: mutantRows.length, falseFailures: falseFailures.length, collateral: collateral.length, problems, rows, guards }, null, 2)}\n`);
 process.stdout.write(`${lines.join('\n')}\n`);
 for (const p of problems) process.stdout.write(`problem: ${p}\n`);
 process.stdout.write(`self-test took ${seconds} s; table in ${join(OUT, 'score.json')}\n`);
-process.stdout.write(`mutation score: ${killed}/${mutantRows.length} killed, ${falseFailures.length} false failures on the reference\n`);
+process.stdout.write(`mutation score: ${killed}/${mutantRows.length} killed with exactly their requirements failed, ${collateral.length} with collateral damage, ${falseFailures.length} false failures on the reference\n`);
 process.exit(killed === mutantRows.length && falseFailures.length === 0 && problems.length === 0 ? 0 : 1);

@@ -34,7 +34,7 @@ test(`in each of ${ROUNDS} rounds, of ${CONCURRENT} concurrent deletes of one ke
         unavailable(`round ${round} of ${ROUNDS}: the service was unavailable (a 503 among the ${CONCURRENT} concurrent deletes, ${again + 1} time(s))`);
         return 'next';
       }
-      retried503({ seqs: answers.map((e) => e.seq), waitedMs: 0 });
+      retried503({ ids: answers.map((e) => e.id), waitedMs: 0 });
       answers = await concurrentDeletes(tags, image);
     }
     const statuses = answers.map((e) => e.status ?? 0).sort((a, b) => a - b);

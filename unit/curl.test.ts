@@ -7,10 +7,11 @@ import { execFileSync } from 'node:child_process';
 import type { Exchange } from '../harness/exchanges.js';
 import { redactExchange } from '../harness/exchanges.js';
 import { registerSecret } from '../harness/redact.js';
-import { curlCommand, decisiveExchanges, reproductionLines, runScopeReproduction, shellQuote } from '../reporter/curl.js';
+import { curlCommand, decisiveExchanges, namedExchanges, reproductionLines, shellQuote } from '../reporter/curl.js';
+import { ANNOTATION, encodeFinding } from '../harness/outcome-protocol.js';
 
 const base: Exchange = {
-  seq: 1, operationId: 'deleteImageTag', role: 'under-test', persona: 'owner', transport: 'api', method: 'DELETE',
+  id: 'w0-1', seq: 1, operationId: 'deleteImageTag', role: 'under-test', persona: 'owner', transport: 'api', method: 'DELETE',
   url: 'http://127.0.0.1:8080/v2/p/images/i/tags/k', requestHeaders: { 'X-Auth-Token': '[REDACTED]', Accept: 'application/json' },
   status: 200, attempt: 1, startedAt: 0, durationMs: 1,
 };
@@ -70,12 +71,17 @@ test('a body is sent as recorded; Host and Content-Length are left to curl', () 
   assert.ok(!argv.some((a) => /^(Host|Content-Length):/.test(a)));
 });
 
-test('the decisive requests are those the failure names, else the last request under test', () => {
-  const a = { ...base, seq: 1, url: `${base.url}1`, status: 204 };
-  const b = { ...base, seq: 2, url: `${base.url}2`, status: 200 };
-  const fixture = { ...base, seq: 3, role: 'fixture' as const, method: 'POST', url: `${base.url}3` };
-  assert.deepEqual(decisiveExchanges([a, b, fixture], `DT-01: bad\n  evidence: DELETE ${a.url} [owner] -> 204`), [a]);
-  assert.deepEqual(decisiveExchanges([a, b, fixture], 'timeout'), [b]);
-  assert.equal(reproductionLines([a, b], 'x').length, 1);
-  assert.deepEqual(runScopeReproduction([`DELETE ${b.url} [owner] -> 200: status 200 is not documented for the operation`], [a, b]), [curlCommand(b)]);
+test('the decisive requests are those the failure names by id, else the last request under test', () => {
+  const a = { ...base, id: 'w0-1', seq: 1, url: `${base.url}1`, status: 204 };
+  const b = { ...base, id: 'w0-2', seq: 2, url: `${base.url}2`, status: 200 };
+  const fixture = { ...base, id: 'w0-3', seq: 3, role: 'fixture' as const, method: 'POST', url: `${base.url}3` };
+  const finding = { type: ANNOTATION.finding, description: encodeFinding({ requirement: 'DT-01', claim: 'bad', exchanges: [a.id] }) };
+  assert.deepEqual(decisiveExchanges([a, b, fixture], namedExchanges([a, b, fixture], [finding])), [a]);
+  assert.deepEqual(decisiveExchanges([a, b, fixture], namedExchanges([a, b, fixture], [])), [b]);
+  assert.deepEqual(namedExchanges([a, b, fixture], [{ type: ANNOTATION.evidence, description: JSON.stringify([fixture.id, b.id]) }]), [b, fixture], 'in the order recorded');
+  assert.deepEqual(reproductionLines([a, b], []), [curlCommand(b)]);
+  // Identical requests are distinct exchanges: four identical concurrent deletes are four lines.
+  const same = [1, 2, 3, 4].map((n) => ({ ...base, id: `w1-${n}`, seq: n }));
+  const four = { type: ANNOTATION.finding, description: encodeFinding({ requirement: 'DT-06', claim: 'x', exchanges: same.map((e) => e.id) }) };
+  assert.equal(reproductionLines(same, namedExchanges(same, [four])).length, 4);
 });

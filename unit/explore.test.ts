@@ -3,14 +3,14 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { curlCommand, shellQuote } from '../harness/explore/curl.js';
+import { curlCommand, shellQuote } from '../harness/curl.js';
 import { Budget } from '../harness/explore/budget.js';
 import { keyRecipe } from '../harness/explore/keys.js';
 import { redactExchange, type Exchange } from '../harness/exchanges.js';
 import { registerSecret } from '../harness/redact.js';
 
 const exchange = (over: Partial<Exchange>): Exchange => redactExchange({
-  seq: 1, operationId: 'x', role: 'under-test', persona: 'owner', transport: 'api', method: 'DELETE',
+  id: 'w0-1', seq: 1, operationId: 'x', role: 'under-test', persona: 'owner', transport: 'api', method: 'DELETE',
   url: 'http://127.0.0.1:1/v2/p/images/i/tags/a%27b', requestHeaders: {}, attempt: 1, startedAt: 0, durationMs: 1, ...over,
 });
 
@@ -22,7 +22,7 @@ test('curl lines name credentials as shell variables, never their values', () =>
   const forbidden = curlCommand(exchange({ persona: 'forbidden', requestHeaders: { 'X-Auth-Token': 'whatever-token' } }));
   assert.ok(forbidden.includes('$IMS_FORBIDDEN_AUTH_TOKEN'), forbidden);
   const signed = curlCommand(exchange({ requestHeaders: { Authorization: 'SDK-HMAC-SHA256 Access=AK, SignedHeaders=host, Signature=abcdef0123456789abcdef' } }));
-  assert.ok(signed.includes('$IMS_AUTHORIZATION') && signed.includes('# signed request'), signed);
+  assert.ok(signed.includes('$SDK_AUTHORIZATION') && signed.includes('# sign the request'), signed);
   assert.ok(!signed.includes('abcdef0123456789abcdef'), signed);
 });
 

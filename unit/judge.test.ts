@@ -8,7 +8,7 @@ import type { Exchange } from '../harness/exchanges.js';
 
 let seq = 0;
 const ex = (method: string, status: number): Exchange => ({
-  seq: ++seq, operationId: 'x', role: 'under-test', persona: 'owner', transport: 'api', method, url: `u${seq}`, requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,
+  id: `t-${++seq}`, seq, operationId: 'x', role: 'under-test', persona: 'owner', transport: 'api', method, url: `u${seq}`, requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,
 });
 const listing = (entries: Record<string, string | null>) => new Map(Object.entries(entries));
 
@@ -65,7 +65,7 @@ test('a whole-collection request answers for a foreign tag only when it also cha
   const all = wiped.log.add({ exchange: ex('DELETE', 204), image: 'img', start: 10, end: 11 });
   const j = run(wiped.m, wiped.log, {}, all);
   assert.deepEqual(j.findings.map((f) => f.requirement).sort(), ['DT-04', 'DT-04']);
-  assert.ok(j.foreign[0]!.attributedTo.includes(all.exchange.seq));
+  assert.ok(j.foreign[0]!.attributedTo.includes(all.exchange.id));
 });
 
 test("a delete never answers for another tag's value change; an add of a related key does", () => {

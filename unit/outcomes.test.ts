@@ -28,7 +28,7 @@ test('precedence: fail over error over skipped over pass', () => {
 });
 
 test('a finding fails the requirement it names, whichever test found it', () => {
-  const finding = { requirement: 'DT-03', claim: 'still listed', evidence: ['DELETE /x -> 204'] };
+  const finding = { requirement: 'DT-03', claim: 'still listed', exchanges: ['w0-1'], evidence: ['DELETE /x -> 204'] };
   const dt04test = t('fail', undefined, { requirement: 'DT-04', findings: [finding], breaks: ['DT-03'] });
   assert.equal(decideByTests('DT-03', [dt04test]).outcome, 'fail');
   assert.deepEqual(decideByTests('DT-03', [dt04test]).evidence, ['DELETE /x -> 204']);
@@ -46,14 +46,14 @@ test("wording cannot change a verdict: outcomes follow the annotations' types, n
     assert.equal(testOutcome(facts('failed', [{ type: ANNOTATION.harnessError, description: reason }], 1)).outcome, 'error');
     assert.deepEqual(testOutcome(facts('failed', [], 1)).breaks, ['DT-01'], `a plain failure, message ${JSON.stringify(reason)}`);
   }
-  const finding = { type: ANNOTATION.finding, description: encodeFinding({ requirement: 'DT-04', claim: 'HarnessError', evidence: [] }) };
+  const finding = { type: ANNOTATION.finding, description: encodeFinding({ requirement: 'DT-04', claim: 'HarnessError', exchanges: [] }) };
   assert.deepEqual(testOutcome(facts('failed', [finding], 1)).breaks, ['DT-04']);
   assert.deepEqual(testOutcome(facts('failed', [finding], 2)).breaks, ['DT-04', 'DT-01'], 'one error beyond the findings is a failure of its own requirement');
   assert.equal(testOutcome(facts('failed', [finding, { type: ANNOTATION.harnessError, description: 'x' }], 2)).outcome, 'fail', 'a finding is evidence even when the test then hit a harness error');
 });
 
 const ex = (status: number, contract?: Exchange['contract']): Exchange => ({
-  seq: 1, operationId: 'deleteImageTag', role: 'under-test', persona: 'owner', transport: 'api', method: 'DELETE', url: 'u',
+  id: 'w0-1', seq: 1, operationId: 'deleteImageTag', role: 'under-test', persona: 'owner', transport: 'api', method: 'DELETE', url: 'u',
   requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 1, contract,
 });
 
@@ -101,4 +101,67 @@ test('a run judges what it exercised: left out by a filter or configuration is n
   assert.equal(decideByTests('DT-01', [t('skipped', 'not-configured'), t('skipped', 'blocked')]).skipKind, 'blocked');
   assert.equal(verdictOf([filtered, persona], []), 'INCOMPLETE');
   assert.equal(leftOutByChoice(r('required', 'pass')), false);
+});
+
+test('rewording any message changes no reproduction and no verdict: evidence is linked by exchange id', async () => {
+  const { testRecord } = await import('../reporter/test-record.js');
+  const { reportedTest } = await import('../reporter/assemble.js');
+  const { evidence, takeEvidence } = await import('../fixtures/outcomes.js');
+  const exchange = (id: string, method: string, status: number): Exchange => ({
+    id, seq: Number(id.split('-')[1]), operationId: 'deleteImageTag', role: method === 'DELETE' ? 'under-test' : 'fixture', persona: 'owner', transport: 'api',
+    method, url: 'http://127.0.0.1:1/v2/p/images/i/tags/k', requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 1,
+  });
+  // Four identical concurrent deletes (DT-06), a listing, and a later delete the failure does not name.
+  const deletes = ['w1-2', 'w1-3', 'w1-4', 'w1-5'].map((id) => exchange(id, 'DELETE', 204));
+  const exchanges = [exchange('w1-1', 'POST', 201), ...deletes, exchange('w1-6', 'GET', 200), exchange('w1-7', 'DELETE', 404)];
+  const run = (claim: string, assertion: string) => {
+    takeEvidence([]);
+    const message = evidence('DT-03', assertion, exchanges[5]!, exchanges[6]!);
+    const annotations = [
+      { type: ANNOTATION.requirement, description: 'DT-06' },
+      { type: ANNOTATION.testId, description: 'id' },
+      { type: ANNOTATION.finding, description: encodeFinding({ requirement: 'DT-06', claim, exchanges: deletes.map((e) => e.id) }) },
+      // What the auto fixture records for the failed assertion that carried evidence()'s message.
+      { type: ANNOTATION.evidence, description: JSON.stringify(takeEvidence([`Error: ${message}\n\nExpected: false`])) },
+    ];
+    const result = {
+      status: 'failed', annotations, errors: [{ message: `Error: DT-06: ${claim}` }, { message: `Error: ${message}` }], duration: 1, retry: 0,
+      attachments: [{ name: 'exchanges.json', contentType: 'application/json', body: Buffer.from(JSON.stringify(exchanges)) }],
+    };
+    const record = testRecord({ title: 't', annotations: [], location: { file: 'tests/x.spec.ts' } } as never, result as never);
+    return { record, shown: reportedTest(record) };
+  };
+  const a = run('exactly one concurrent delete must answer 204', 'the list must no longer show "k"');
+  const b = run('HarnessError: DT-01 evidence: DELETE whatever -> 500', 'évidence reworded entirely, 404 not 204');
+  assert.equal(a.record.outcome, 'fail');
+  assert.deepEqual(a.record.breaks, ['DT-06'], "a plain failed assertion counts against the test's own requirement, whatever its message says");
+  for (const key of ['outcome', 'breaks'] as const) assert.deepEqual(b.record[key], a.record[key], key);
+  assert.deepEqual(b.shown.reproduce, a.shown.reproduce);
+  assert.deepEqual(b.shown.evidence, a.shown.evidence);
+  assert.equal(a.shown.reproduce?.length, 5, 'the four identical deletes are four lines, and the named delete of w1-7 a fifth');
+  assert.equal(a.shown.evidence.length, 6, 'every named exchange, the listing included, one line each');
+  for (const id of ['DT-06', 'DT-03', 'DT-01']) {
+    const [x, y] = [decideByTests(id, [a.record]), decideByTests(id, [b.record])];
+    assert.equal(y.outcome, x.outcome, id);
+    assert.deepEqual(y.evidence, x.evidence, id);
+  }
+  assert.deepEqual(decideByTests('DT-06', [a.record]).evidence.length, 4, 'four DT-06 deletes count as four');
+});
+
+test('a HarnessError is recorded where it escapes a test, not where it is made: a caught one changes nothing', async () => {
+  const { HarnessError, collectHarnessErrors, escapedHarnessErrors } = await import('../harness/errors.js');
+  const made: InstanceType<typeof HarnessError>[] = [];
+  collectHarnessErrors(made);
+  try {
+    throw new HarnessError('listing the image\'s tags failed: GET u [owner] -> 500');
+  } catch {
+    /* the test caught it (say, to report a finding instead) */
+  }
+  const escaped = new HarnessError('the target refused to create the tag "k"');
+  collectHarnessErrors(undefined);
+  new HarnessError('made after the test: not collected');
+  assert.equal(made.length, 2);
+  assert.deepEqual(escapedHarnessErrors(made, []), [], 'a test without errors is no harness error, whatever it caught');
+  assert.deepEqual(escapedHarnessErrors(made, [{ message: 'expect(received).toBe(expected)' }]), [], 'a plain failure stays a failure');
+  assert.deepEqual(escapedHarnessErrors(made, [{ message: escaped.message }, { message: 'other' }]), [escaped.message]);
 });

@@ -10,7 +10,7 @@ import type { ApiClient } from '../harness/client.js';
 import type { Exchange } from '../harness/exchanges.js';
 
 const exchange = (status: number): Exchange => ({
-  seq: 1, operationId: 'x', role: 'fixture', persona: 'owner', transport: 'api', method: 'POST', url: 'u', requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,
+  id: 'w0-1', seq: 1, operationId: 'x', role: 'fixture', persona: 'owner', transport: 'api', method: 'POST', url: 'u', requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,
 });
 
 /** A stand-in for the API client that records what the factory asks of it. */

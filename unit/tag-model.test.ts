@@ -6,7 +6,7 @@ import { ImageModel, addEffect, deleteEffect } from '../harness/tag-model.js';
 import type { Exchange } from '../harness/exchanges.js';
 
 const ex = (method: string, status: number | undefined, seq = 1): Exchange => ({
-  seq, operationId: 'x', role: 'fixture', persona: 'owner', transport: 'api', method, url: `u${seq}`, requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,
+  id: `w0-${seq}`, seq, operationId: 'x', role: 'fixture', persona: 'owner', transport: 'api', method, url: `u${seq}`, requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,
 });
 const listing = (entries: Record<string, string | null>) => new Map(Object.entries(entries));
 const model = (baseline: Record<string, string | null> = {}) => new ImageModel('img', baseline, (k) => k.startsWith('other-run-'));

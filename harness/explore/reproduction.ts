@@ -2,7 +2,7 @@
 // with the answer and a `curl` line to replay it by hand (credentials as shell variables), and how to replay the
 // whole exploration with the seed.
 import { describeExchange } from '../exchanges.js';
-import { curlCommand } from './curl.js';
+import { curlCommand } from '../curl.js';
 import type { ExploreResult, Failure } from './explore.js';
 
 export function reproductionText(r: ExploreResult, failure: Failure): string {
@@ -24,9 +24,4 @@ export function reproductionText(r: ExploreResult, failure: Failure): string {
   ];
   for (const other of failure.findings.slice(1)) lines.push('', `Also: ${other.requirement}: ${other.claim}`);
   return `${lines.join('\n')}\n`;
-}
-
-/** Evidence lines for a finding: the exchanges of the reproduction in order, each followed by its curl line. */
-export function reproductionEvidence(failure: Failure): string[] {
-  return failure.exchanges.flatMap((e, i) => [`#${i + 1} ${describeExchange(e)}`, `#${i + 1} ${curlCommand(e)}`]);
 }

@@ -10,5 +10,5 @@ export function decideDt11({ exchanges }: RunFacts): RunDecision {
   if (!bad.length) return { outcome: 'pass', reason: `${checked.length} responses checked`, evidence: [] };
   const why = (e: Exchange) =>
     !e.contract!.documentedStatus ? `status ${e.status} is not documented for the operation` : `error body does not match the spec: ${e.contract!.errorBody!.errors.join('; ')}`;
-  return { outcome: 'fail', reason: `${bad.length} of ${checked.length} responses break the contract`, evidence: bad.slice(0, 10).map((e) => `${exchangeLine(e)}: ${why(e)}`) };
+  return { outcome: 'fail', reason: `${bad.length} of ${checked.length} responses break the contract`, evidence: bad.slice(0, 10).map((e) => `${exchangeLine(e)}: ${why(e)}`), exchanges: bad.slice(0, 10) };
 }

@@ -13,6 +13,8 @@ export interface RunDecision {
   skipKind?: SkipKind;
   reason?: string;
   evidence: string[];
+  /** The exchanges the evidence shows, by identity: the reproduction repeats these (never found again by text). */
+  exchanges?: Exchange[];
 }
 
-export const exchangeLine = (e: Exchange) => `${e.method} ${e.url} [${e.persona}] -> ${e.status ?? e.error}`;
+export { describeExchange as exchangeLine } from '../../harness/exchanges.js';

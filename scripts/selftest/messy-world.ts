@@ -72,9 +72,9 @@ async function judge(c: Case, run: number): Promise<Row> {
       return { ...row, ok, why: ok ? undefined : `false failure: ${bad.map((t) => `${t.requirement} ${t.title}`).join(' | ') || r.fatal.join('; ') || `exit ${out.exitCode}`}` };
     }
     const expected = EXPECTED_KILLS[c.mutant];
-    const caught = expected.requirements.every((id) => failed.includes(id)) && (!expected.exact || failed.length === expected.requirements.length);
+    const caught = expected.requirements.every((id) => failed.includes(id)) && failed.length === expected.requirements.length; // exactly its oracle's set: other writers add no collateral damage
     const ok = caught && r.verdict === 'NON-CONFORMANT' && (out.exitCode === 1 || (out.exitCode === 3 && (r.cleanup?.left.length ?? 0) > 0));
-    return { ...row, ok, why: ok ? undefined : `survived: expected ${expected.requirements.join(',')}` };
+    return { ...row, ok, why: ok ? undefined : `expected exactly ${expected.requirements.join(',')} failed, NON-CONFORMANT` };
   } finally {
     await target.stop();
   }
