@@ -75,7 +75,9 @@ export class TagFactory {
     const exchange = await this.client.addTag(key, value, { image, raw: opts.raw });
     const created = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300;
     const listed = this.client.listsValues ? value : null;
-    if (created && !this.live.some((t) => t.key === key && t.image === image)) this.live.push({ image, key, value, listed, raw: !!opts.raw });
+    // After a transport error or a 5xx the tag may exist: it keeps its slot and its cleanup, as the model keeps it unknown.
+    const maybe = exchange.status === undefined || exchange.status >= 500;
+    if ((created || maybe) && !this.live.some((t) => t.key === key && t.image === image)) this.live.push({ image, key, value, listed, raw: !!opts.raw });
     else {
       this.used.set(image, (this.used.get(image) ?? 1) - 1); // nothing was added: the slot is free again
       // Only a definite refusal closes the entry: after a transport error or a 5xx the tag may exist.
