@@ -104,12 +104,19 @@ export function judge(input: JudgeInput): Judgement {
   // Own tags first: the collection requests they implicate may implicate foreign tags too.
   const own = result.differences.filter((d) => d.owner === 'test');
   const implicated = new Set<SentRequest>();
+  const relatedOf = new Map<Difference, SentRequest[]>();
   for (const d of own) {
     const window_ = log.within(d.lastSeen, window.end).filter((r) => r.image === d.image || r.key !== undefined);
-    const related = window_.filter((r) => (r.key === undefined ? r.image === d.image : relatedByKey(r, d)));
+    relatedOf.set(d, window_.filter((r) => (r.key === undefined ? r.image === d.image : relatedByKey(r, d))));
+  }
+  // A tag of the run's own gone with no request of this test related to it: something else wiped tags (another
+  // test's request, in a parallel run). Then no single request here is the likely cause: the change is DT-04's.
+  const wiped = own.some((d) => d.kind === 'vanished' && !d.since.length && !relatedOf.get(d)!.length);
+  for (const d of own) {
+    const related = relatedOf.get(d)!;
     for (const r of related) if (r.key === undefined) implicated.add(r);
     const suspects = orderSuspects(addressed, d.since, related);
-    findings.push(route(d, suspects, addressed, log, input.listing));
+    findings.push(route(d, suspects, wiped ? undefined : addressed, log, input.listing, wiped));
   }
   for (const d of result.differences.filter((x) => x.owner === 'foreign')) {
     const inWindow = log.within(d.lastSeen, window.end);
@@ -123,7 +130,7 @@ export function judge(input: JudgeInput): Judgement {
       image: d.image, key: d.key, kind: d.kind === 'changed' ? 'changed' : 'vanished', expected: d.expected, actual: d.actual,
       lastSeenAt: Number.isFinite(d.lastSeen) ? wall(d.lastSeen) : null, seenAt: wall(window.start), attributedTo: suspects.map((e) => e.id),
     });
-    if (suspects.length) findings.push(route(d, suspects, addressed && related.includes(addressed) ? addressed : undefined, log, input.listing));
+    if (suspects.length) findings.push(route(d, suspects, addressed && related.includes(addressed) ? addressed : undefined, log, input.listing, wiped));
   }
   for (const a of result.appeared) {
     foreign.push({ image: result.image, key: a.key, kind: 'appeared', expected: 'missing', actual: a.value === null ? 'present' : `present with value ${JSON.stringify(a.value)}`, lastSeenAt: null, seenAt: wall(window.start), attributedTo: [] });
@@ -138,8 +145,8 @@ function orderSuspects(addressed: SentRequest | undefined, since: readonly Excha
 }
 
 /** The requirement a difference breaks, and the claim that says why. */
-function route(d: Difference, suspects: Exchange[], addressed: SentRequest | undefined, log: RequestLog, listing: Exchange): JudgedFinding {
-  const refused = addressed?.refusedBy ? addressed : log.entries.find((r) => r.refusedBy && suspects.includes(r.exchange));
+function route(d: Difference, suspects: Exchange[], addressed: SentRequest | undefined, log: RequestLog, listing: Exchange, wiped = false): JudgedFinding {
+  const refused = wiped ? undefined : addressed?.refusedBy ? addressed : log.entries.find((r) => r.refusedBy && suspects.includes(r.exchange));
   // The addressed tag of a delete (a probe with another method on its URI addresses it too, but answers for nothing).
   const isAddressed = !!addressed && addressed.exchange.method === 'DELETE' && d.image === addressed.image && d.key === addressed.key;
   let requirement: string;
@@ -156,7 +163,9 @@ function route(d: Difference, suspects: Exchange[], addressed: SentRequest | und
     claim = `the delete answered ${answer(addressed.exchange)} yet the tag ${d.kind === 'vanished' ? 'is gone' : 'changed'}`;
   } else {
     requirement = 'DT-04';
-    claim = addressed?.key !== undefined ? `a delete of ${JSON.stringify(addressed.key)} changed a tag it did not address` : 'a tag the requests did not address changed';
+    claim = wiped
+      ? 'tags vanished that no request of this test addressed (a request elsewhere in the run removed them)'
+      : addressed?.key !== undefined ? `a delete of ${JSON.stringify(addressed.key)} changed a tag it did not address` : 'a tag the requests did not address changed';
   }
   return { requirement, claim: `${claim}: ${describeDifference(d)}`, exchanges: [...suspects.slice(0, 6), listing], keys: [...new Set([...(addressed?.key !== undefined ? [addressed.key] : []), d.key])] };
 }

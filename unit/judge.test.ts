@@ -102,3 +102,19 @@ test('the requirement a difference breaks: refused requests, a non-2xx that remo
   const post = probe.log.add({ exchange: ex('POST', 405), image: 'img', key: 'mine', start: 10, end: 11 });
   assert.deepEqual(run(probe.m, probe.log, {}, post).findings.map((f) => f.requirement), ['DT-04'], 'another method on the URI is no delete');
 });
+
+test('a wipe from elsewhere (a tag of the test gone with no related request) is DT-04, not the refused request\'s', () => {
+  const w = world({});
+  const by = ex('POST', 204);
+  w.m.begin('bystander', 4)(addEffect(by, 'vb'), by, 5);
+  w.log.add({ exchange: by, image: 'img', key: 'bystander', value: 'vb', start: 4, end: 5 });
+  w.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  const bad = sendDelete(w.m, w.log, 'mine', 401, { refusedBy: 'DT-08' });
+  assert.deepEqual(run(w.m, w.log, {}, bad).findings.map((f) => f.requirement), ['DT-04', 'DT-04']);
+  const kept = world({});
+  const k2 = ex('POST', 204);
+  kept.m.begin('bystander', 4)(addEffect(k2, 'vb'), k2, 5);
+  kept.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  const bad2 = sendDelete(kept.m, kept.log, 'mine', 401, { refusedBy: 'DT-08' });
+  assert.deepEqual(run(kept.m, kept.log, { bystander: 'vb' }, bad2).findings.map((f) => f.requirement), ['DT-08'], 'the bystander stayed: the refused request did it');
+});
