@@ -17,6 +17,8 @@ export const ANNOTATION = {
   finding: 'finding',
   /** The harness or the target could not do what the test needs: the test says nothing about conformance. */
   harnessError: 'harness-error',
+  /** How many cases a test planned and how many ran to their end: JSON of CaseCount, kept current as cases end. */
+  cases: 'cases',
 } as const;
 
 const SKIP_KINDS = ['not-applicable', 'not-configured', 'not-exercised', 'blocked'] as const;
@@ -42,6 +44,27 @@ export function decodeFinding(description: string | undefined): Finding | undefi
     if (typeof f.requirement === 'string' && typeof f.claim === 'string' && Array.isArray(f.evidence)) return f as Finding;
   } catch {
     /* not a finding */
+  }
+  return undefined;
+}
+
+/**
+ * A test's cases: `planned` when it started, `ran` as each one reached its end (judged, or found uncheckable on this
+ * target). A test cut short, or whose lanes stopped, ran fewer than it planned: its requirement is not shown.
+ */
+export interface CaseCount {
+  planned: number;
+  ran: number;
+}
+
+export const encodeCases = (c: CaseCount): string => JSON.stringify(c);
+
+export function decodeCases(description: string | undefined): CaseCount | undefined {
+  try {
+    const c = JSON.parse(description ?? '') as Partial<CaseCount>;
+    if (Number.isInteger(c.planned) && Number.isInteger(c.ran) && c.planned! >= 0 && c.ran! >= 0) return { planned: c.planned!, ran: c.ran! };
+  } catch {
+    /* not a case count */
   }
   return undefined;
 }

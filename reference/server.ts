@@ -7,7 +7,7 @@ import type { ReferenceSeed } from './seed.js';
 import type { MutantName } from './mutants.js';
 import { Store } from './store.js';
 import { Personas, type Persona } from './auth/personas.js';
-import { keyFromSegment, matchingKeys } from './keys.js';
+import { hasFoldingTwin, keyFromSegment, matchingKeys } from './keys.js';
 import { sendError } from './errors.js';
 
 export interface ReferenceOptions {
@@ -83,6 +83,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (has('deleted-key-tombstone') && tombstones.has(key)) return fail(res, 404, 'IMG.0404', 'tag not found');
     if (has('negative-cache-404') && (negative.get(onceKey) ?? 0) > Date.now()) return fail(res, 404, 'IMG.0404', 'tag not found');
     if (stale.delete(onceKey)) return noContent(res); // the row it removed was not the live one
+    if (has('folding-twin-500') && tags.has(key) && hasFoldingTwin(tags.keys(), key)) return fail(res, 500, 'IMG.0500', 'internal error');
     if (matches.length === 0) {
       if (has('negative-cache-404')) negative.set(onceKey, Date.now() + 300);
       if (has('missing-key-204') || (has('idempotent-second-delete') && deletedOnce.has(onceKey))) return noContent(res);

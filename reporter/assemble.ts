@@ -8,6 +8,7 @@ import type { RunRecord } from './run-record.js';
 import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from './report-types.js';
 import { productIdentity, runtimeVersions } from './product.js';
 import { curlCommand, decisiveExchanges, reproductionLines, runScopeReproduction } from './curl.js';
+import type { StuckTagRecord } from '../harness/run-files.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
 const SWEEP_COMMAND = 'npx ims-conformance sweep --apply';
@@ -88,7 +89,7 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
         }
       : null,
     integrity,
-    cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null } : null,
+    cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null, ...stuckOf(records) } : null,
     observations: tests.flatMap((t) => t.observations.map((o) => ({ test: t.id, requirement: t.requirement, observation: o }))),
     requirements: reqs.map((q) => (q.outcome === 'fail' && !q.tests.length ? { ...q, reproduce: runScopeReproduction(q.evidence, allExchanges) } : q)),
     tests: tests.map(reportedTest),
@@ -106,6 +107,13 @@ function reportedTest({ exchanges, ...t }: TestRecord): ReportedTest {
   const repeatable = shown.filter((e) => e.method !== 'GET');
   const reproduce = repeatable.length ? [...new Set(repeatable.map(curlCommand))].slice(0, 5) : reproductionLines(exchanges, t.reason);
   return { ...t, requests: exchanges.length, evidence: [...new Set(decisive.map(line))], reproduce };
+}
+
+/** Tags the target would not delete (this run's and earlier runs' still listed), once each. */
+function stuckOf(records: RunRecord[]): { stuck?: StuckTagRecord[] } {
+  const seen = new Map<string, StuckTagRecord>();
+  for (const s of records.flatMap((r) => r.integrity?.stuck ?? [])) seen.set(`${s.image}\n${s.key}`, s);
+  return seen.size ? { stuck: [...seen.values()] } : {};
 }
 
 function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {

@@ -1,5 +1,5 @@
 // DT-05, DT-06: the operation is deliberately not idempotent.
-import { test, expect, covers, evidence, blockedUnless } from '../fixtures/index.js';
+import { test, expect, covers, evidence, blockedUnless, planCases } from '../fixtures/index.js';
 import { inLanes } from '../fixtures/lanes.js';
 
 test('deleting a key the image never carried answers 404 and deletes nothing', covers({ requirement: 'DT-05', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0501' }), async ({ tags }) => {
@@ -24,12 +24,14 @@ test(`in each of ${ROUNDS} rounds, of ${CONCURRENT} concurrent deletes of one ke
   const image = config.otherImageId ?? config.imageId; // any image will do: the second one spreads the quota
   const lanes = await tags.reserve(config.serialWrites ? 1 : ROUNDS, 1, image);
   const rounds = Array.from({ length: ROUNDS }, (_, i) => i + 1);
+  const cases = planCases(ROUNDS);
   await inLanes(rounds, Array<string>(lanes).fill(image), async (round) => {
     const tag = await tags.existing({ image, reserved: true });
     const answers = await Promise.all(Array.from({ length: CONCURRENT }, () => tags.delete(tag.key, { image, concurrent: true, verify: false })));
     await tags.list(image); // the model: the tag is gone, nothing else changed
     const statuses = answers.map((e) => e.status ?? 0).sort((a, b) => a - b);
     expect.soft(statuses, evidence('DT-06', `exactly one concurrent delete must answer 204 and the other ${CONCURRENT - 1} 404 (round ${round} of ${ROUNDS})`, ...answers)).toEqual([204, ...Array<number>(CONCURRENT - 1).fill(404)]);
+    cases.ran();
     return 'next';
   });
 });
