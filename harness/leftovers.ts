@@ -16,7 +16,7 @@ export interface Leftover {
   /** Shaped like the suite's keys but not of any run of it: listed by the sweep, not reported as a leftover. */
   foreign?: true;
   /** A ledger says the target would not delete it (the status it answered): the sweep tries once and explains. */
-  stuck?: { status: number | null };
+  stuck?: { status: number | null; pair: string | null };
 }
 
 export interface SweepInput {
@@ -50,7 +50,7 @@ export function planSweep(input: SweepInput): Leftover[] {
       const base: Omit<Leftover, 'action' | 'reason'> = { image, key, runId: run.runId, startedAt: run.startedAt.toISOString(), raw: key === '.' || key === '..' };
       // A tag the target would not delete before is still tried once (an operator may have removed its twin since).
       const held = stuck.get(`${image}\n${key}`);
-      if (held) Object.assign(base, { stuck: { status: held.status ?? null } });
+      if (held) Object.assign(base, { stuck: { status: held.status ?? null, pair: held.case?.id ?? null } });
       const before = held ? `; the target would not delete it before${held.case ? ` (near-miss pair ${held.case.id}, ${held.case.kind})` : ''}: it answered ${held.status ?? 'nothing'}` : '';
       if (ledgerRuns.has(run.runId) && isAlive(run.runId)) out.push({ ...base, action: 'keep', reason: 'its run is still running on this machine' });
       else if (ledgerRuns.has(run.runId)) out.push({ ...base, action: 'delete', reason: `its run ended (local ledger, process gone)${before}` });
@@ -84,7 +84,7 @@ export function summarizeLeftovers(all: readonly Leftover[]): string | undefined
   const del = leftovers.filter((l) => l.action === 'delete').length;
   const stuck = leftovers.filter((l) => l.stuck);
   const runs = [...new Set(leftovers.map((l) => l.runId))];
-  const held = stuck.length ? `; ${stuck.length} the target will not delete (${stuck.slice(0, 4).map((l) => JSON.stringify(l.key)).join(', ')}${stuck.length > 4 ? ', …' : ''}): ${stuckExplanation(stuck.map((l) => l.stuck!.status))}` : '';
+  const held = stuck.length ? `; ${stuck.length} the target will not delete (${stuck.slice(0, 4).map((l) => JSON.stringify(l.key)).join(', ')}${stuck.length > 4 ? ', …' : ''}): ${stuckExplanation(stuck.map((l) => l.stuck!))}` : '';
   return `${leftovers.length} tag(s) left by earlier runs of the suite (runs ${runs.slice(0, 5).join(', ')}${runs.length > 5 ? ', …' : ''}): ${del} removable now. \`npm run sweep\` lists them, \`npm run sweep -- --apply\` deletes them${held}`;
 }
 
@@ -92,13 +92,14 @@ export function summarizeLeftovers(all: readonly Leftover[]): string | undefined
  * Why no run of the suite, and no `sweep`, can remove a tag the target would not delete, and what can: one text for
  * the console, report.md, the sweep and the preflight.
  */
-export function stuckExplanation(statuses: readonly (number | null | undefined)[]): string {
-  const answered = [...new Set(statuses.map((s) => s ?? 'no answer'))].join('/');
+export function stuckExplanation(stuck: readonly { status: number | null | undefined; pair?: string | null }[]): string {
+  const answered = [...new Set(stuck.map((s) => s.status ?? 'no answer'))].join('/');
+  // Only a near-miss pair's tags are known to be held by a twin; of others the suite knows only the answer.
+  const why = stuck.length && stuck.every((s) => s.pair) ? ': each is a key beside a near-miss twin that its database compares as equal (a folding collation: OpenStack Glance on MariaDB matches both rows and fails)' : '';
   return (
-    `the target answers ${answered} to every delete of these tags and keeps them: a key beside a near-miss twin that its database ` +
-    `compares as equal (a folding collation: OpenStack Glance on MariaDB matches both rows and fails), so no API call can remove ` +
-    `them, \`ims-conformance sweep --apply\` included. Only the target's own tools can: its operator deleting the rows in the database ` +
-    `(Glance: DELETE FROM image_tags WHERE image_id = '<image>' AND BINARY value = '<key>'), or deleting the image. ` +
-    `Later runs recognise them from the ledger and create no more pairs of that kind`
+    `the target answers ${answered} to every delete of these tags and keeps them${why}, so no API call can remove them, ` +
+    `\`ims-conformance sweep --apply\` included. Only the target's own tools can: its operator deleting the rows in the database ` +
+    `(Glance: DELETE FROM image_tags WHERE image_id = '<image>' AND BINARY value = '<key>'), or deleting the image` +
+    (why ? '. Later runs recognise them from the ledger and create no more pairs of their kind' : '')
   );
 }

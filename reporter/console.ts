@@ -22,7 +22,7 @@ export function consoleSummary(r: ConformanceReport): string {
   const stuck = r.cleanup?.stuck ?? [];
   if (stuck.length) {
     out.push(`  UNDELETABLE: ${stuck.length} tag(s) of the suite the target will not delete: ${stuck.slice(0, 10).map((s) => `${s.image}/${JSON.stringify(s.key)}${s.pair ? ` (pair ${s.pair})` : ''}`).join(', ')}${stuck.length > 10 ? ', …' : ''}`);
-    out.push(`  why the sweep cannot remove them: ${stuckExplanation(stuck.map((s) => s.status))}`);
+    out.push(`  why the sweep cannot remove them: ${stuckExplanation(stuck)}`);
   }
   const notExercised = r.notExercised ?? [];
   if (notExercised.length) {

@@ -90,7 +90,7 @@ export function renderMarkdown(r: ConformanceReport): string {
   }
   const stuck = r.cleanup?.stuck ?? [];
   if (stuck.length) {
-    out.push('', '## Undeletable tags', '', `${stuck.length} tag(s) of the suite are on the target and the target will not delete them. Why the sweep cannot remove them: ${stuckExplanation(stuck.map((s) => s.status))}.`, '');
+    out.push('', '## Undeletable tags', '', `${stuck.length} tag(s) of the suite are on the target and the target will not delete them. Why the sweep cannot remove them: ${stuckExplanation(stuck)}.`, '');
     out.push(...stuck.map((s) => `- image ${code(s.image)}: ${code(JSON.stringify(s.key))} (run ${s.runId}${s.pair ? `, near-miss pair ${s.pair} (${s.kind})` : ''}; its delete answered ${s.status ?? 'nothing'})`));
   }
   out.push('', 'Details: report.json; every test with its HTTP exchanges: html/index.html; CI: junit.xml.', '');

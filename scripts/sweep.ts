@@ -113,7 +113,7 @@ async function main(): Promise<number> {
   else process.stdout.write(`sweep (dry run): ${del} to delete, ${kept} kept. Delete them with: npm run sweep -- --apply\n`);
   for (const f of failed) process.stderr.write(`ims-sweep: could not delete ${JSON.stringify(f.leftover.key)}: ${redactText(f.problem)}\n`);
   const stuck = failed.filter((f) => f.leftover.stuck);
-  if (stuck.length) process.stderr.write(`ims-sweep: ${stuck.length} tag(s) could not be deleted, as before: ${stuckExplanation(stuck.map((f) => f.leftover.stuck!.status))}\n`);
+  if (stuck.length) process.stderr.write(`ims-sweep: ${stuck.length} tag(s) could not be deleted, as before: ${stuckExplanation(stuck.map((f) => f.leftover.stuck!))}\n`);
   return failed.length ? 1 : 0;
 }
 
