@@ -93,7 +93,7 @@ export function summarizeLeftovers(all: readonly Leftover[]): string | undefined
  * the console, report.md, the sweep and the preflight.
  */
 export function stuckExplanation(stuck: readonly { status: number | null | undefined; pair?: string | null }[]): string {
-  const answered = [...new Set(stuck.map((s) => s.status ?? 'no answer'))].join('/');
+  const answered = [...new Set(stuck.map((s) => s.status ?? 'nothing'))].join('/');
   // Only a near-miss pair's tags are known to be held by a twin; of others the suite knows only the answer.
   const why = stuck.length && stuck.every((s) => s.pair) ? ': each is a key beside a near-miss twin that its database compares as equal (a folding collation: OpenStack Glance on MariaDB matches both rows and fails)' : '';
   return (
