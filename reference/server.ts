@@ -25,6 +25,8 @@ export interface ReferenceOptions {
   extraHeaders?: boolean;
   /** Tags the main image carries before any run: other people's data. */
   preexistingTags?: Record<string, string>;
+  /** From the `after`th listing of tags on, every listing answers 503 for `forMs` ms: a correct service shedding load. */
+  shedListings?: { after: number; forMs: number };
   mutants?: ReadonlySet<MutantName>;
 }
 
@@ -135,6 +137,16 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     res.end();
   }
 
+  let listings = 0;
+  let shedUntil = 0;
+  /** shedListings: whether this listing is shed (503) rather than answered. */
+  function shed(): boolean {
+    const opt = options.shedListings;
+    if (!opt) return false;
+    if (++listings === opt.after) shedUntil = Date.now() + opt.forMs;
+    return Date.now() < shedUntil;
+  }
+
   function listed(tags: Map<string, string>): [string, string][] {
     return [...tags, ...(ghosts.get(tags) ?? new Map<string, string>())];
   }
@@ -218,6 +230,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       const status = options.unknownImageStatus ?? 404;
       return fail(res, status, status === 400 ? 'IMG.0027' : 'IMG.0404', 'the image does not exist');
     }
+    if (segs.length === 5 && method === 'GET' && shed()) return fail(res, 503, 'IMG.0503', 'service unavailable');
     if (segs.length === 5 && method === 'GET') return sendJson(res, 200, { tags: listed(tags).map(([key, value]) => ({ key, value })) });
     if (!persona.canWrite && !(has('forbidden-may-delete') && method === 'DELETE')) {
       return fail(res, has('forbidden-401') ? 401 : 403, 'IMG.0403', 'no permission on this image');
@@ -245,6 +258,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       if (has('unknown-image-204') && method === 'DELETE') return noContent(res);
       return fail(res, options.unknownImageStatus ?? 404, 'IMG.0404', 'the image does not exist');
     }
+    if (segs.length === 3 && method === 'GET' && shed()) return fail(res, 503, 'IMG.0503', 'service unavailable');
     if (segs.length === 3 && method === 'GET') return sendJson(res, 200, { id: imageId, name: 'reference image', tags: listed(tags).map(([k]) => k) });
     if (has('empty-key-deletes-all') && method === 'DELETE' && segs[3] === 'tags' && (segs.length === 4 || segs[4] === '')) return deleteAll(res, tags);
     if (segs[3] !== 'tags' || segs.length !== 5) return fail(res, 404, 'IMG.0400', 'no such route');
