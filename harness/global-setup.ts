@@ -92,7 +92,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       const listings = await Promise.all(images.map(([image]) => owner.listTags({ image })));
       const open = outstanding(readLedger(ledgerFile(config.resultsDir, runId)));
       // The tags of any run the target would not delete: named with the way out, and never counted as someone's loss.
-      const stuck = stuckEntries(readAllLedgers(config.resultsDir));
+      const ledgers = readAllLedgers(config.resultsDir);
+      const stuck = stuckEntries(ledgers);
+      // A prefixed key a ledger of the suite created is the suite's, never someone's data (a stuck one removed now).
+      const ours = new Set(ledgers.filter((e) => runOfKey(e.key)).map((e) => `${e.image}\n${e.key}`));
       record.stuck = [];
       images.forEach(([image, before], i) => {
         const now = listings[i]!;
@@ -105,7 +108,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
         }
         for (const [key, value] of Object.entries(before)) {
           // Another run of the suite working on the same image deletes its own keys: not a loss.
-          if (isRecentRunKey(key, Date.now()) || stuck.some((e) => e.image === image && e.key === key)) {
+          if (isRecentRunKey(key, Date.now()) || ours.has(`${image}\n${key}`)) {
             record.otherRuns!++;
             continue;
           }
