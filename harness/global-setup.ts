@@ -9,7 +9,7 @@ import { registerConfigSecrets } from './secrets.js';
 import { redactText } from './redact.js';
 import { openSession } from './session.js';
 import { GATE_RUN_VARIABLE } from './preflight-gate.js';
-import { ledgerFile, markRunAlive, markRunEnded, outstanding, readLedger } from './ledger.js';
+import { ledgerFile, markRunAlive, markRunEnded, outstanding, readAllLedgers, readLedger, stuckEntries } from './ledger.js';
 import { caProblem, transportWarnings } from './transport.js';
 import { isRecentRunKey, runOfKey } from './run-id.js';
 import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
@@ -92,15 +92,24 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
       const images = Object.entries(result.snapshot);
       const listings = await Promise.all(images.map(([image]) => owner.listTags({ image })));
       const open = outstanding(readLedger(ledgerFile(config.resultsDir, runId)));
+      // The tags of any run the target would not delete: named with the way out, and never counted as someone's loss.
+      const ledgers = readAllLedgers(config.resultsDir);
+      const stuck = stuckEntries(ledgers);
+      // A prefixed key a ledger of the suite created is the suite's, never someone's data (a stuck one removed now).
+      const ours = new Set(ledgers.filter((e) => runOfKey(e.key)).map((e) => `${e.image}\n${e.key}`));
+      record.stuck = [];
       images.forEach(([image, before], i) => {
         const now = listings[i]!;
         // The run proves it cleaned up: any key of its own still there is named, with the way to remove it.
         for (const key of now.keys()) {
           if (runOfKey(key)?.runId === runId || open.some((e) => e.image === image && e.key === key && !runOfKey(key) && !(key in before))) record.left!.push({ image, key });
         }
+        for (const e of stuck.filter((s) => s.image === image && now.has(s.key))) {
+          record.stuck!.push({ image, key: e.key, runId: e.runId, status: e.status ?? null, pair: e.case?.id ?? null, kind: e.case?.kind ?? null });
+        }
         for (const [key, value] of Object.entries(before)) {
           // Another run of the suite working on the same image deletes its own keys: not a loss.
-          if (isRecentRunKey(key, Date.now())) {
+          if (isRecentRunKey(key, Date.now()) || ours.has(`${image}\n${key}`)) {
             record.otherRuns!++;
             continue;
           }

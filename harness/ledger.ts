@@ -9,13 +9,25 @@ export interface LedgerEntry {
   runId: string;
   image: string;
   key: string;
-  /** `add` (absent in old ledgers) before the add is sent; `gone` once the run knows the tag is not there. */
-  op?: 'add' | 'gone';
+  /**
+   * `add` (absent in old ledgers) before the add is sent; `gone` once the run knows the tag is not there; `stuck`
+   * when the target would not delete it (a 5xx or no answer to the cleanup's deletes): no API call may remove it.
+   */
+  op?: 'add' | 'gone' | 'stuck';
+  /** stuck: the status of the delete that failed (undefined: no answer). */
+  status?: number;
+  /** stuck: the case that created it (a near-miss pair and its kind), so a later run judges it without new tags. */
+  case?: StuckCase;
   /** The value the run set: a prefix-free key is only swept while it still holds this value. */
   value?: string;
   /** The key must travel verbatim (dot-segments). */
   raw?: boolean;
   at: string;
+}
+
+export interface StuckCase {
+  id: string;
+  kind: string;
 }
 
 const ledgerDir = (resultsDir: string) => join(resultsDir, 'ledger');
@@ -54,6 +66,11 @@ export function outstanding(entries: readonly LedgerEntry[]): LedgerEntry[] {
   const last = new Map<string, LedgerEntry>();
   for (const e of entries) last.set(`${e.runId}\n${e.image}\n${e.key}`, e);
   return [...last.values()].filter((e) => e.op !== 'gone');
+}
+
+/** Tags the target would not delete: the last line for each run, image and key says `stuck`. */
+export function stuckEntries(entries: readonly LedgerEntry[]): LedgerEntry[] {
+  return outstanding(entries).filter((e) => e.op === 'stuck');
 }
 
 /** Marks the run alive for the sweep and the next run's preflight: removed by a normal teardown. */

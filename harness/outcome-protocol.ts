@@ -25,6 +25,8 @@ export const ANNOTATION = {
   retried503: 'retried-503',
   /** A case whose every try answered 503: not exercised because the service was unavailable (description: the case). */
   unavailable: 'unavailable',
+  /** How many cases a test planned and how many ran to their end: JSON of CaseCount, kept current as cases end. */
+  cases: 'cases',
 } as const;
 
 /** One request under test that answered 503 (and changed nothing) before the answer that was judged. */
@@ -79,4 +81,25 @@ export function evidenceIds(annotations: readonly { type: string; description?: 
     a.type === ANNOTATION.finding ? (decodeFinding(a.description)?.exchanges ?? []) : a.type === ANNOTATION.evidence ? decodeEvidence(a.description) : [],
   );
   return [...new Set(ids)];
+}
+
+/**
+ * A test's cases: `planned` when it started, `ran` as each one reached its end (judged, or found uncheckable on this
+ * target). A test cut short, or whose lanes stopped, ran fewer than it planned: its requirement is not shown.
+ */
+export interface CaseCount {
+  planned: number;
+  ran: number;
+}
+
+export const encodeCases = (c: CaseCount): string => JSON.stringify(c);
+
+export function decodeCases(description: string | undefined): CaseCount | undefined {
+  try {
+    const c = JSON.parse(description ?? '') as Partial<CaseCount>;
+    if (Number.isInteger(c.planned) && Number.isInteger(c.ran) && c.planned! >= 0 && c.ran! >= 0) return { planned: c.planned!, ran: c.ran! };
+  } catch {
+    /* not a case count */
+  }
+  return undefined;
 }

@@ -36,5 +36,19 @@ export interface IntegrityRecord {
   otherRuns?: number;
   /** Tags of this run still on the images at its end: the target was not left as found. */
   left?: { image: string; key: string }[];
+  /** Tags of this or an earlier run still listed that the target would not delete (the ledgers' `stuck` lines). */
+  stuck?: StuckTagRecord[];
   error?: string;
+}
+
+/** A tag of the suite the target would not delete: named in the report, with why the sweep cannot remove it. */
+export interface StuckTagRecord {
+  image: string;
+  key: string;
+  runId: string;
+  /** The status its last delete answered (null: no answer). */
+  status: number | null;
+  /** The near-miss pair and its kind that made it (null: another test's tag). */
+  pair: string | null;
+  kind: string | null;
 }

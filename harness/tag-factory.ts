@@ -3,7 +3,7 @@
 import type { ApiClient } from './client.js';
 import type { BrokerClient } from './broker.js';
 import type { Exchange } from './exchanges.js';
-import { appendLedger } from './ledger.js';
+import { appendLedger, type StuckCase } from './ledger.js';
 import { runPrefix } from './run-id.js';
 import { HarnessError } from './errors.js';
 
@@ -14,6 +14,8 @@ export interface Created {
   /** The value as the listing will show it: null where the dialect's tags carry no values. */
   listed: string | null;
   raw: boolean;
+  /** The case a lane created it for, once its cleanup failed (kept for the teardown's ledger line). */
+  case?: StuckCase;
 }
 
 export interface CreateResult {
@@ -101,14 +103,24 @@ export class TagFactory {
     appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, op: 'gone', at: new Date().toISOString() });
   }
 
-  /** Cleans up one tag now (a lane reusing its slots): a fixture delete, retried; 204 and 404 both free the slot. */
-  async remove(key: string, image: string = this.opts.defaultImage): Promise<Exchange | undefined> {
+  /**
+   * Cleans up one tag now (a lane reusing its slots): a fixture delete, retried; 204 and 404 both free the slot.
+   * Any other answer leaves the tag held and recorded as stuck in the ledger (with the case that made it); the
+   * caller decides what a held slot means.
+   */
+  async remove(key: string, image: string = this.opts.defaultImage, about?: StuckCase): Promise<Exchange | undefined> {
     const t = this.live.find((x) => x.key === key && x.image === image);
     if (!t) return undefined;
     const e = await this.client.cleanupDelete(key, { image, raw: t.raw });
     if (isCleanedUp(e)) this.deleted(key, image);
-    else throw new HarnessError(`cleanup of ${JSON.stringify(key)} answered ${e.status ?? e.error}`);
+    else this.stuck(t, e, about);
     return e;
+  }
+
+  /** The target would not delete the tag: the ledger says so, for the sweep and for later runs. */
+  private stuck(t: Created, e: Exchange, about?: StuckCase): void {
+    t.case ??= about;
+    appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image: t.image, key: t.key, op: 'stuck', status: e.status, case: t.case, at: new Date().toISOString() });
   }
 
   /** Deletes what this test created and did not see deleted, then returns the slots. Runs even after a failure. */
@@ -118,7 +130,10 @@ export class TagFactory {
       this.live.splice(0).map(async (t) => {
         const e = await this.client.cleanupDelete(t.key, { image: t.image, raw: t.raw }).catch((err: unknown) => err);
         if (e instanceof Error) problems.push(`cleanup of ${JSON.stringify(t.key)}: ${e.message}`);
-        else if (!isCleanedUp(e as Exchange)) problems.push(`cleanup of ${JSON.stringify(t.key)} answered ${(e as Exchange).status}`);
+        else if (!isCleanedUp(e as Exchange)) {
+          problems.push(`cleanup of ${JSON.stringify(t.key)} answered ${(e as Exchange).status}`);
+          this.stuck(t, e as Exchange);
+        }
         else this.gone(t.image, t.key);
       }),
     );

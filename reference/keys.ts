@@ -57,3 +57,15 @@ export function matchingKeys(stored: Iterable<string>, key: string, has: (m: Mut
   // DELETE ... LIMIT 1: the first row that compares equal goes, whichever it is.
   return has('collation-first-match') || has('truncate-255') ? matches.slice(0, 1) : matches;
 }
+
+/**
+ * What MariaDB's utf8mb3_general_ci compares: one weight per character, case and the accents of precomposed letters
+ * folded (a lone combining mark keeps its own weight: no expansions), trailing spaces ignored (PAD SPACE).
+ */
+const generalCiWeight = (k: string) => [...k].map((ch) => ch.normalize('NFD').replace(/\p{M}/gu, '') || ch).join('').toLowerCase().replace(/ +$/, '');
+
+/**
+ * folding-twin-500: the exact key exists (the service's own check passes), but the database lookup under a folding
+ * collation matches more than one row and the ORM's `query.one()` raises: 500, nothing removed.
+ */
+export const hasFoldingTwin = (stored: Iterable<string>, key: string): boolean => [...stored].filter((k) => generalCiWeight(k) === generalCiWeight(key)).length > 1;

@@ -11,6 +11,7 @@ const USAGE = `usage: npm run reference -- [options]
   --port N                    listen port (default 8080; 0 picks a free one)
   --host H                    listen address (default 127.0.0.1)
   --latency-ms N              delay every response by N ms
+  --shed-listings N:MS        from the Nth listing of tags on, answer every listing with 503 for MS ms (a service shedding load)
   --clock-offset-s N          run the target's clock N seconds ahead (negative: behind): Date header and signature checks
   --tag-quota N               at most N tags per image (adds beyond answer 400)
   --unknown-image-status 400  answer 400 instead of 404 for an unknown image
@@ -40,6 +41,7 @@ try {
       port: { type: 'string', default: '8080' },
       host: { type: 'string', default: '127.0.0.1' },
       'latency-ms': { type: 'string' },
+      'shed-listings': { type: 'string' },
       'clock-offset-s': { type: 'string' },
       'tag-quota': { type: 'string' },
       'unknown-image-status': { type: 'string' },
@@ -101,6 +103,12 @@ if (shedRate !== undefined && !(/^(0(\.\d+)?|1(\.0+)?)$/.test(shedRate))) fatal(
 const shedScope = values['shed-503-scope'] ?? 'deletes';
 if (shedScope !== 'deletes' && shedScope !== 'all') fatal('--shed-503-scope must be deletes or all');
 const shedding = shedRate !== undefined ? { rate: Number(shedRate), burst: int('shed-503-burst', values['shed-503-burst']), scope: shedScope as 'deletes' | 'all' } : undefined;
+function shedListings(raw: string | undefined): { after: number; forMs: number } | undefined {
+  if (raw === undefined) return undefined;
+  const m = /^(\d+):(\d+)$/.exec(raw);
+  if (!m) fatal('--shed-listings must be N:MS (whole numbers)');
+  return { after: Number(m[1]), forMs: Number(m[2]) };
+}
 
 const seedFromEnv = process.env.REFERENCE_SEED;
 let seed;
@@ -113,6 +121,7 @@ try {
 const common = {
   seed,
   latencyMs: int('latency-ms', values['latency-ms']),
+  shedListings: shedListings(values['shed-listings']),
   clockOffsetMs: (() => {
     const raw = values['clock-offset-s'];
     if (raw !== undefined && !/^-?\d+$/.test(raw)) fatal('--clock-offset-s must be a whole number of seconds');

@@ -34,6 +34,7 @@ export const MUTANTS = {
   'percent-key-500': 'keys containing % get 500',
   'dot-segments-normalised': 'dot-segments in the path are resolved before routing',
   'collation-first-match': 'delete removes the first row matching under a case-, accent-, width- and trailing-space-insensitive collation (DELETE ... LIMIT 1)',
+  'folding-twin-500': 'a delete of a key answers 500 and removes nothing while a twin under a case-, accent- and trailing-space-insensitive collation exists: both stay undeletable (OpenStack Glance on MariaDB, utf8mb3_general_ci)',
   'c-string-key': 'the key is cut at its first NUL before the lookup (a C string)',
   'nfkc-fold': 'keys are compared after Unicode compatibility folding (NFKC: fullwidth forms, ligatures, superscripts)',
   'truncate-255': 'keys are compared on their first 255 characters (an index prefix), the first match deleted',

@@ -7,7 +7,7 @@ import type { ReferenceSeed } from './seed.js';
 import type { MutantName } from './mutants.js';
 import { Store } from './store.js';
 import { Personas, type Persona } from './auth/personas.js';
-import { keyFromSegment, matchingKeys } from './keys.js';
+import { hasFoldingTwin, keyFromSegment, matchingKeys } from './keys.js';
 import { sendError } from './errors.js';
 import { startNeighbours, type NeighbourKind } from './neighbour.js';
 import { shedder, type SheddingOptions } from './shedding.js';
@@ -27,6 +27,8 @@ export interface ReferenceOptions {
   extraHeaders?: boolean;
   /** Tags the main image carries before any run: other people's data. */
   preexistingTags?: Record<string, string>;
+  /** From the `after`th listing of tags on, every listing answers 503 for `forMs` ms: a correct service shedding load. */
+  shedListings?: { after: number; forMs: number };
   mutants?: ReadonlySet<MutantName>;
   /** Other writers on the owner's two images while the target runs (reference/neighbour.ts). */
   neighbours?: ReadonlySet<NeighbourKind>;
@@ -90,6 +92,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (has('deleted-key-tombstone') && tombstones.has(key)) return fail(res, 404, 'IMG.0404', 'tag not found');
     if (has('negative-cache-404') && (negative.get(onceKey) ?? 0) > Date.now()) return fail(res, 404, 'IMG.0404', 'tag not found');
     if (stale.delete(onceKey)) return noContent(res); // the row it removed was not the live one
+    if (has('folding-twin-500') && tags.has(key) && hasFoldingTwin(tags.keys(), key)) return fail(res, 500, 'IMG.0500', 'internal error');
     if (matches.length === 0) {
       if (has('negative-cache-404')) negative.set(onceKey, Date.now() + 300);
       if (has('missing-key-204') || (has('idempotent-second-delete') && deletedOnce.has(onceKey))) return noContent(res);
@@ -144,6 +147,16 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     else tags.set(key, value);
     res.writeHead(204);
     res.end();
+  }
+
+  let listings = 0;
+  let shedUntil = 0;
+  /** shedListings: whether this listing is shed (503) rather than answered. */
+  function shedListing(): boolean {
+    const opt = options.shedListings;
+    if (!opt) return false;
+    if (++listings === opt.after) shedUntil = Date.now() + opt.forMs;
+    return Date.now() < shedUntil;
   }
 
   function listed(tags: Map<string, string>): [string, string][] {
@@ -233,6 +246,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       const status = options.unknownImageStatus ?? 404;
       return fail(res, status, status === 400 ? 'IMG.0027' : 'IMG.0404', 'the image does not exist');
     }
+    if (segs.length === 5 && method === 'GET' && shedListing()) return fail(res, 503, 'IMG.0503', 'service unavailable');
     if (segs.length === 5 && method === 'GET') return sendJson(res, 200, { tags: listed(tags).map(([key, value]) => ({ key, value })) });
     if (!persona.canWrite && !(has('forbidden-may-delete') && method === 'DELETE')) {
       return fail(res, has('forbidden-401') ? 401 : 403, 'IMG.0403', 'no permission on this image');
@@ -260,6 +274,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       if (has('unknown-image-204') && method === 'DELETE') return noContent(res);
       return fail(res, options.unknownImageStatus ?? 404, 'IMG.0404', 'the image does not exist');
     }
+    if (segs.length === 3 && method === 'GET' && shedListing()) return fail(res, 503, 'IMG.0503', 'service unavailable');
     if (segs.length === 3 && method === 'GET') return sendJson(res, 200, { id: imageId, name: 'reference image', tags: listed(tags).map(([k]) => k) });
     if (has('empty-key-deletes-all') && method === 'DELETE' && segs[3] === 'tags' && (segs.length === 4 || segs[4] === '')) return deleteAll(res, tags);
     if (segs[3] !== 'tags' || segs.length !== 5) return fail(res, 404, 'IMG.0400', 'no such route');

@@ -11,6 +11,7 @@ import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from
 import { productIdentity, runtimeVersions } from './product.js';
 import { decisiveExchanges, reproductionLines } from './curl.js';
 import { lossJudge, otherWriters, unavailability, type LossJudge } from './other-writers.js';
+import type { StuckTagRecord } from '../harness/run-files.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
 const SWEEP_COMMAND = 'npx ims-conformance sweep --apply';
@@ -106,7 +107,7 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
         }
       : null,
     integrity,
-    cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null } : null,
+    cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null, ...stuckOf(records) } : null,
     observations: tests.flatMap((t) => t.observations.map((o) => ({ test: t.id, requirement: t.requirement, observation: o }))),
     requirements: reqs,
     tests: tests.map(reportedTest),
@@ -120,6 +121,13 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
 export function reportedTest({ exchanges, named = [], ...t }: TestRecord): ReportedTest {
   if (t.outcome === 'pass' || t.outcome === 'skipped') return { ...t, requests: exchanges.length, evidence: [] };
   return { ...t, requests: exchanges.length, evidence: decisiveExchanges(exchanges, named).map(describeExchange), reproduce: reproductionLines(exchanges, named) };
+}
+
+/** Tags the target would not delete (this run's and earlier runs' still listed), once each. */
+function stuckOf(records: RunRecord[]): { stuck?: StuckTagRecord[] } {
+  const seen = new Map<string, StuckTagRecord>();
+  for (const s of records.flatMap((r) => r.integrity?.stuck ?? [])) seen.set(`${s.image}\n${s.key}`, s);
+  return seen.size ? { stuck: [...seen.values()] } : {};
 }
 
 function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {

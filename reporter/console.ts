@@ -1,5 +1,6 @@
 // The end of the console output: one line per requirement, the run's own problems, what it left behind, the verdict.
 import type { ConformanceReport } from './report-types.js';
+import { stuckExplanation } from '../harness/leftovers.js';
 
 export function consoleSummary(r: ConformanceReport): string {
   const out: string[] = [''];
@@ -31,6 +32,11 @@ export function consoleSummary(r: ConformanceReport): string {
     out.push(`  NOT LEFT AS FOUND: ${r.cleanup.left.length} tag(s) of this run are still on the target: ${r.cleanup.left.slice(0, 10).map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}${r.cleanup.left.length > 10 ? ', …' : ''}`);
     out.push(`  remove them with: ${r.cleanup.sweep} (same IMS_* variables); exit code ${r.exitCode}`);
   } else if (r.cleanup) out.push('  cleanup: no tag of this run is left on the target');
+  const stuck = r.cleanup?.stuck ?? [];
+  if (stuck.length) {
+    out.push(`  UNDELETABLE: ${stuck.length} tag(s) of the suite the target will not delete: ${stuck.slice(0, 10).map((s) => `${s.image}/${JSON.stringify(s.key)}${s.pair ? ` (pair ${s.pair})` : ''}`).join(', ')}${stuck.length > 10 ? ', …' : ''}`);
+    out.push(`  why the sweep cannot remove them: ${stuckExplanation(stuck)}`);
+  }
   const notExercised = r.notExercised ?? [];
   if (notExercised.length) {
     const how = r.strict ? 'required by --strict' : r.verdict === 'CONFORMANT' ? 'judged only on what it exercised; --strict makes this INCOMPLETE' : 'see above';

@@ -1,6 +1,7 @@
 // results/report.md: one screen for a CI log or a pull request (the verdict and a table of requirements), then,
 // for each requirement that did not pass, the test, the reason and the request that showed it.
 import type { ConformanceReport } from './report-types.js';
+import { stuckExplanation } from '../harness/leftovers.js';
 
 const MARK = { pass: '✅ pass', fail: '❌ fail', skipped: '⏭️ skipped', error: '⚠️ error' } as const;
 
@@ -99,6 +100,11 @@ export function renderMarkdown(r: ConformanceReport): string {
   if (r.cleanup?.left.length) {
     out.push('', '## Not left as found', '', `${r.cleanup.left.length} tag(s) this run created are still on the target (exit code ${r.exitCode}). Remove them with \`${r.cleanup.sweep}\` and the same IMS_* variables:`, '');
     out.push(...r.cleanup.left.map((l) => `- image ${code(l.image)}: ${code(JSON.stringify(l.key))}`));
+  }
+  const stuck = r.cleanup?.stuck ?? [];
+  if (stuck.length) {
+    out.push('', '## Undeletable tags', '', `${stuck.length} tag(s) of the suite are on the target and the target will not delete them. Why the sweep cannot remove them: ${stuckExplanation(stuck)}.`, '');
+    out.push(...stuck.map((s) => `- image ${code(s.image)}: ${code(JSON.stringify(s.key))} (run ${s.runId}${s.pair ? `, near-miss pair ${s.pair} (${s.kind})` : ''}; its delete answered ${s.status ?? 'nothing'})`));
   }
   out.push('', 'Details: report.json; every test with its HTTP exchanges: html/index.html; CI: junit.xml.', '');
   return out.join('\n');

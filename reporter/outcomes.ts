@@ -3,7 +3,7 @@
 // (Playwright's status and the annotations of harness/outcome-protocol.ts), never from the wording of a message.
 import type { Requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
-import { ANNOTATION, decodeFinding, isSkipKind, type Finding, type Retried503, type SkipKind } from '../harness/outcome-protocol.js';
+import { ANNOTATION, decodeCases, decodeFinding, isSkipKind, type CaseCount, type Finding, type Retried503, type SkipKind } from '../harness/outcome-protocol.js';
 import type { ForeignChange } from '../harness/judge.js';
 
 export type { SkipKind } from '../harness/outcome-protocol.js';
@@ -34,6 +34,10 @@ export interface TestRecord {
   retried503?: Retried503[];
   /** Cases not exercised because every try answered 503. */
   unavailable?: string[];
+  /** How many cases the test planned and how many ran to their end (tests that run many cases say so). */
+  cases?: CaseCount;
+  /** The test ended early by an exception (a harness error, a timeout): what it did not reach was never checked. */
+  cutShort?: true;
   exchanges: Exchange[];
   /** The exchanges its findings and failed assertions name, by id (none for a test that passed). */
   named?: Exchange[];
@@ -72,10 +76,12 @@ export interface TestResultFacts {
 }
 
 /** A test's outcome from its status and typed annotations. */
-export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 'skipKind' | 'breaks'> & { findings?: Finding[] } {
+export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 'skipKind' | 'breaks' | 'cases' | 'cutShort'> & { findings?: Finding[] } {
   const of = (type: string) => r.annotations.filter((a) => a.type === type);
   const findings = of(ANNOTATION.finding).map((a) => decodeFinding(a.description)).filter((f): f is Finding => !!f);
-  if (r.status === 'passed') return { outcome: 'pass' };
+  const cases = decodeCases(of(ANNOTATION.cases).at(-1)?.description);
+  const counted = cases ? { cases } : {};
+  if (r.status === 'passed') return { outcome: 'pass', ...counted };
   if (r.status === 'skipped') {
     const kind = of(ANNOTATION.skipKind).at(-1)?.description;
     // A skip without a typed kind is the suite's own mistake: never let it pass for "not configured".
@@ -86,8 +92,18 @@ export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 's
   const plain = r.errorCount > findings.length;
   const harness = of(ANNOTATION.harnessError).length > 0;
   const breaks = [...new Set([...findings.map((f) => f.requirement), ...(plain && !harness ? [r.requirement] : [])])];
-  if (!breaks.length) return { outcome: 'error', findings };
-  return { outcome: 'fail', findings, breaks };
+  // An error beyond the findings with a harness error made, or a timeout: the test did not run to its end.
+  const cutShort = r.status === 'timedOut' || (plain && harness) ? { cutShort: true as const } : {};
+  if (!breaks.length) return { outcome: 'error', findings, ...counted, ...cutShort };
+  return { outcome: 'fail', findings, breaks, ...counted, ...cutShort };
+}
+
+/** Cases of a test that never ran to their end: those its count says, or all of a test cut short that kept none. */
+export function casesNotRun(t: Pick<TestRecord, 'cases' | 'cutShort'>): { notRun: number; planned: number } | undefined {
+  if (t.cases && t.cases.ran < t.cases.planned) return { notRun: t.cases.planned - t.cases.ran, planned: t.cases.planned };
+  // Cut short yet every planned case ran (the exception came after them): the cases say all were checked.
+  if (t.cutShort && !t.cases) return { notRun: 1, planned: 1 };
+  return undefined;
 }
 
 /**
@@ -111,8 +127,14 @@ export function decideByTests(id: string, all: readonly TestRecord[]): Pick<Requ
   const held = applicable.filter((t) => t.skipKind === 'not-configured' || t.skipKind === 'blocked');
   // One blocked test (tried, could not judge) outweighs any number left out by configuration.
   if (held.length) return { outcome: 'skipped', skipKind: held.some((t) => t.skipKind === 'blocked') ? 'blocked' : 'not-configured', reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
-  // A test that failed only for other requirements' findings still ran its own checks to the end (findings are soft).
+  // A test that failed only for other requirements' findings ran its own checks to the end (findings are soft), unless
+  // it was cut short or its cases say some never ran: then its requirement is not shown, at best not exercised.
   const ran = applicable.filter((t) => t.outcome === 'pass' || t.outcome === 'fail');
+  const short = ran.flatMap((t) => {
+    const n = casesNotRun(t);
+    return n ? [`${t.title}: ${n.notRun} of ${n.planned} case(s) not exercised (${t.cutShort ? `the test ended early: ${(t.reason ?? t.outcome).split('\n')[0]}` : 'they never ran: see the test\'s not-exercised cases'})`] : [];
+  });
+  if (short.length) return { outcome: 'skipped', skipKind: 'not-exercised', reason: short.join(' | '), evidence: [] };
   const notExercised = applicable.filter((t) => t.skipKind === 'not-exercised');
   const cases = notExercised.length + ran.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
   if (ran.length) return { outcome: 'pass', reason: cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };

@@ -3,6 +3,7 @@ import type { RequirementRecord, TestRecord, Verdict } from './outcomes.js';
 import type { Shard } from './run-record.js';
 import type { ProductIdentity } from './product.js';
 import type { OtherWriters, Unavailability } from './other-writers.js';
+import type { StuckTagRecord } from '../harness/run-files.js';
 
 /** The version of report.json's shape (reporter/report.schema.json); docs/REPORT-SCHEMA.md says when it changes. */
 export const REPORT_SCHEMA_VERSION = '1.1.0';
@@ -61,7 +62,7 @@ export interface ConformanceReport {
   } | null;
   integrity: { checked: number; intact: number; lost: unknown[]; otherRuns?: number; left?: { image: string; key: string }[]; error: string | null } | null;
   /** Whether the run left the target as it found it: tags of this run still there, and the command that removes them. */
-  cleanup: { left: { image: string; key: string }[]; sweep: string | null } | null;
+  cleanup: { left: { image: string; key: string }[]; sweep: string | null; stuck?: StuckTagRecord[] } | null;
   observations: { test: string; requirement: string; observation: string }[];
   /** `reproduce`: for a failed requirement decided over the whole run, curl lines repeating the requests it names. */
   requirements: (RequirementRecord & { reproduce?: string[] })[];

@@ -14,7 +14,7 @@ import { isCleanedUp } from '../harness/tag-factory.js';
 import { registerConfigSecrets } from '../harness/secrets.js';
 import { redactText } from '../harness/redact.js';
 import { appendLedger, isRunAlive, ledgerFile, readAllLedgers } from '../harness/ledger.js';
-import { planSweep, type Leftover } from '../harness/leftovers.js';
+import { planSweep, stuckExplanation, type Leftover } from '../harness/leftovers.js';
 import { LEFTOVER_TTL_MS } from '../harness/preflight.js';
 import { caProblem, transportEnv } from '../harness/transport.js';
 import { writeJson } from '../harness/run-files.js';
@@ -112,6 +112,8 @@ async function main(): Promise<number> {
   else if (values.apply) process.stdout.write(`sweep: ${del - failed.length} deleted, ${failed.length} failed, ${kept} kept\n`);
   else process.stdout.write(`sweep (dry run): ${del} to delete, ${kept} kept. Delete them with: npm run sweep -- --apply\n`);
   for (const f of failed) process.stderr.write(`ims-sweep: could not delete ${JSON.stringify(f.leftover.key)}: ${redactText(f.problem)}\n`);
+  const stuck = failed.filter((f) => f.leftover.stuck);
+  if (stuck.length) process.stderr.write(`ims-sweep: ${stuck.length} tag(s) could not be deleted, as before: ${stuckExplanation(stuck.map((f) => f.leftover.stuck!))}\n`);
   return failed.length ? 1 : 0;
 }
 

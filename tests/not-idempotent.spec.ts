@@ -1,5 +1,5 @@
 // DT-05, DT-06: the operation is deliberately not idempotent.
-import { test, expect, covers, evidence, blockedUnless, retried503, unavailable } from '../fixtures/index.js';
+import { test, expect, covers, evidence, blockedUnless, planCases, retried503, unavailable } from '../fixtures/index.js';
 import type { TagBook } from '../fixtures/tag-book.js';
 import type { Exchange } from '../harness/exchanges.js';
 import { inLanes } from '../fixtures/lanes.js';
@@ -26,6 +26,7 @@ test(`in each of ${ROUNDS} rounds, of ${CONCURRENT} concurrent deletes of one ke
   const image = config.otherImageId ?? config.imageId; // any image will do: the second one spreads the quota
   const lanes = await tags.reserve(config.serialWrites ? 1 : ROUNDS, 1, image);
   const rounds = Array.from({ length: ROUNDS }, (_, i) => i + 1);
+  const cases = planCases(ROUNDS);
   await inLanes(rounds, Array<string>(lanes).fill(image), async (round) => {
     let answers = await concurrentDeletes(tags, image);
     // A 503 among them (a busy gateway) leaves the round undecided: it runs again on a fresh key, within the run's budget.
@@ -39,6 +40,7 @@ test(`in each of ${ROUNDS} rounds, of ${CONCURRENT} concurrent deletes of one ke
     }
     const statuses = answers.map((e) => e.status ?? 0).sort((a, b) => a - b);
     expect.soft(statuses, evidence('DT-06', `exactly one concurrent delete must answer 204 and the other ${CONCURRENT - 1} 404 (round ${round} of ${ROUNDS})`, ...answers)).toEqual([204, ...Array<number>(CONCURRENT - 1).fill(404)]);
+    cases.ran();
     return 'next';
   });
 });

@@ -2,7 +2,7 @@
 // Keys come from the catalogue in data/unusual-keys.ts and run side by side within the run's tag slots: add each key,
 // then delete it; a key the add accepted must answer 204 (and the model: it is gone, nothing else changed), a refused
 // one 404. Every wrong answer is a finding of its own.
-import { test, expect, covers, finding, observe, skipAs, succeeded } from '../fixtures/index.js';
+import { test, expect, covers, finding, observe, planCases, skipAs, succeeded } from '../fixtures/index.js';
 import { inLanes, laneImages } from '../fixtures/lanes.js';
 import { UNUSUAL_KEYS } from '../data/unusual-keys.js';
 import { describeExchange } from '../harness/exchanges.js';
@@ -15,12 +15,14 @@ test('unusual keys are never refused with 400', covers({ requirement: 'DT-07', i
   const images = [config.imageId, ...(config.otherImageId ? [config.otherImageId] : [])];
   const granted = await Promise.all(images.map((image) => tags.reserve(LANES_PER_IMAGE, 1, image)));
   const created = new Map<string, number>();
+  const cases = planCases(entries.length);
   const untried = await inLanes(entries, laneImages(images, granted), async (entry, image) => {
     const key = entry.make(tags.stem());
     const add = await tags.add(key, { image });
     if (add.created) created.set(entry.group, (created.get(entry.group) ?? 0) + 1);
     const del = await tags.delete(key, { image });
     await expect.soft(del).toAnswer(add.created ? 204 : 404, `${entry.id} (${entry.description}): the key must not be validated on delete; the add ${add.created ? 'accepted it, so 204' : 'refused it, so 404'}`);
+    cases.ran();
     return add.created && !succeeded(del) ? 'stop' : 'next'; // the tag is still there and holds this lane's slot
   });
   for (const group of new Set(entries.map((e) => e.group))) {

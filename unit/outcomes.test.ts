@@ -2,16 +2,18 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideByTests, exitCodeOf, leftOutByChoice, testOutcome, unexercisedRequired, verdictOf, type RequirementRecord, type TestRecord, type TestResultFacts } from '../reporter/outcomes.js';
 import { decideRunScope } from '../reporter/run-scope/index.js';
-import { ANNOTATION, encodeFinding, type SkipKind } from '../harness/outcome-protocol.js';
+import { type Finding, ANNOTATION, encodeFinding, type SkipKind } from '../harness/outcome-protocol.js';
 import { requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
 
 const facts = (status: TestResultFacts['status'], annotations: { type: string; description?: string }[] = [], errorCount = 0): TestResultFacts => ({
   status, annotations, errorCount, requirement: 'DT-01',
 });
-const t = (outcome: TestRecord['outcome'], skipKind?: SkipKind, extra: Partial<TestRecord> = {}): TestRecord => ({
+// A decided outcome's findings carry exchange ids only; as reported they also carry their lines (none needed here).
+const t = (outcome: TestRecord['outcome'], skipKind?: SkipKind, extra: Partial<Omit<TestRecord, 'findings'>> & { findings?: Finding[] } = {}): TestRecord => ({
   id: 'x', title: 't', file: 'f', requirement: 'DT-01', outcome, skipKind, reason: skipKind ? `${skipKind}: why` : undefined,
   durationMs: 1, retries: 0, observations: [], exchanges: [], breaks: outcome === 'fail' ? ['DT-01'] : undefined, ...extra,
+  findings: extra.findings?.map((f) => ({ ...f, evidence: [] })),
 });
 
 test('a skip is never a pass: an unconfigured persona leaves the requirement skipped', () => {
@@ -164,4 +166,33 @@ test('a HarnessError is recorded where it escapes a test, not where it is made: 
   assert.deepEqual(escapedHarnessErrors(made, []), [], 'a test without errors is no harness error, whatever it caught');
   assert.deepEqual(escapedHarnessErrors(made, [{ message: 'expect(received).toBe(expected)' }]), [], 'a plain failure stays a failure');
   assert.deepEqual(escapedHarnessErrors(made, [{ message: escaped.message }, { message: 'other' }]), [escaped.message]);
+});
+
+test('a cut-short test is never a pass: the cases it did not reach keep its requirement unshown', () => {
+  const found = encodeFinding({ requirement: 'DT-07', claim: 'answered 500', exchanges: ['w1-1'] });
+  const cases = (planned: number, ran: number) => ({ type: ANNOTATION.cases, description: JSON.stringify({ planned, ran }) });
+  // Another requirement's finding, then a harness error thrown out of a cleanup: 10 of 66 cases ran.
+  const decided = testOutcome({ ...facts('failed', [{ type: ANNOTATION.finding, description: found }, { type: ANNOTATION.harnessError, description: 'cleanup failed' }, cases(66, 10)], 2), requirement: 'DT-04' });
+  assert.equal(decided.cutShort, true);
+  assert.deepEqual(decided.cases, { planned: 66, ran: 10 });
+  const dt04 = decideByTests('DT-04', [t(decided.outcome, undefined, { ...decided, requirement: 'DT-04', reason: 'HarnessError: cleanup failed' })]);
+  assert.equal(dt04.outcome, 'skipped');
+  assert.equal(dt04.skipKind, 'not-exercised', 'not exercised: a required requirement so decided makes the run INCOMPLETE');
+  assert.match(dt04.reason ?? '', /56 of 66 case\(s\) not exercised \(the test ended early: HarnessError: cleanup failed\)/);
+  assert.equal(decideByTests('DT-07', [t(decided.outcome, undefined, { ...decided, requirement: 'DT-04' })]).outcome, 'fail', 'the finding still fails its requirement');
+  assert.equal(verdictOf([{ ...r('required', dt04.outcome, dt04.skipKind), id: 'DT-04' }], []), 'INCOMPLETE');
+  // Cut short without a case count: the test is one case, not exercised.
+  const single = testOutcome({ ...facts('timedOut', [{ type: ANNOTATION.finding, description: found }], 1), requirement: 'DT-04' });
+  assert.match(decideByTests('DT-04', [t(single.outcome, undefined, { ...single, requirement: 'DT-04' })]).reason ?? '', /1 of 1 case\(s\) not exercised \(the test ended early/);
+  // Run to its end, every case ran: another requirement's finding leaves DT-04 passed.
+  const whole = testOutcome({ ...facts('failed', [{ type: ANNOTATION.finding, description: found }, cases(66, 66)], 1), requirement: 'DT-04' });
+  assert.equal(whole.cutShort, undefined);
+  assert.equal(decideByTests('DT-04', [t(whole.outcome, undefined, { ...whole, requirement: 'DT-04' })]).outcome, 'pass');
+  // Run to its end, but its lanes stopped: the cases that never ran keep it from passing, even with status passed.
+  const stopped = testOutcome({ ...facts('passed', [cases(66, 43)]), requirement: 'DT-04' });
+  const dt04stopped = decideByTests('DT-04', [t(stopped.outcome, undefined, { ...stopped, requirement: 'DT-04' })]);
+  assert.equal(dt04stopped.outcome, 'skipped');
+  assert.match(dt04stopped.reason ?? '', /23 of 66 case\(s\) not exercised/);
+  // The count is typed: a malformed annotation is no count at all.
+  assert.equal(testOutcome(facts('passed', [{ type: ANNOTATION.cases, description: '66 of 66' }])).cases, undefined);
 });
