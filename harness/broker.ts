@@ -6,6 +6,7 @@ import { HarnessError } from './errors.js';
 import { registerSecret } from './redact.js';
 import type { IssuedToken } from './auth/openstack.js';
 import { needsRenewal } from './auth/token-source.js';
+import { AkFailureBudget } from './auth/ak-failure-budget.js';
 
 type TokenPersona = 'owner' | 'forbidden' | 'outsider';
 
@@ -27,6 +28,8 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
   const free = new Map(Object.entries(opts.slots));
   const capacity = new Map(free);
   const queue: Waiter[] = [];
+  // One budget of known-failing signed requests under the real AK for the whole run, whatever the number of workers.
+  const akBudget = new AkFailureBudget();
 
   // Strict FIFO: a large request at the head is not starved by a stream of small ones.
   const pump = () => {
@@ -63,6 +66,11 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
         free.set(image, (free.get(image) ?? 0) + Number(body.count));
         reply(200, {});
         return pump();
+      }
+      if (req.url === '/ak/spend') return reply(200, { granted: akBudget.spend(), ...akBudget.state });
+      if (req.url === '/ak/succeeded') {
+        akBudget.succeeded();
+        return reply(200, akBudget.state);
       }
       const persona = /^\/iam\/(owner|forbidden|outsider)$/.exec(req.url ?? '')?.[1] as TokenPersona | undefined;
       const source = persona && opts.iamTokens?.[persona];
@@ -103,6 +111,16 @@ export class BrokerClient {
 
   async release(image: string, count: number): Promise<void> {
     if (count > 0) await this.call('/slots/release', { image, count });
+  }
+
+  /** One request under the real AK that will fail its signature check: false when the run's budget refuses it (then it is not sent). */
+  async spendAkFailure(): Promise<boolean> {
+    return (await this.call<{ granted: boolean }>('/ak/spend', {})).granted;
+  }
+
+  /** A request under the real AK succeeded: the consecutive-failure count starts again. */
+  async akSucceeded(): Promise<void> {
+    await this.call('/ak/succeeded', {});
   }
 
   /** The run's login token for the persona: asked once per worker (again near its expiry), scrubbed from anything this process writes. */
