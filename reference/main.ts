@@ -15,6 +15,7 @@ const USAGE = `usage: npm run reference -- [options]
   --unknown-image-status 400  answer 400 instead of 404 for an unknown image
   --add-key-rule strict       the add operation refuses keys outside [A-Za-z0-9_-.:+@]{1,36}
   --extra-headers             add gateway-like extra headers to every response
+  --uuid-any-case             read image ids (UUIDs) case-insensitively, as RFC 9562 allows
   --preexisting-tags JSON     tags the main image carries at start, e.g. '{"env":"prod"}'
   --mutant NAME[,NAME]        start with deliberate faults (see --list-mutants)
   --each-mutant               one server per mutant (those named by --mutant, else all), each on its own free port
@@ -39,6 +40,7 @@ try {
       'unknown-image-status': { type: 'string' },
       'add-key-rule': { type: 'string' },
       'extra-headers': { type: 'boolean' },
+      'uuid-any-case': { type: 'boolean' },
       'preexisting-tags': { type: 'string' },
       mutant: { type: 'string', multiple: true },
       'max-lifetime-s': { type: 'string' },
@@ -101,6 +103,7 @@ const common = {
   unknownImageStatus: unknownImageStatus as 400 | 404 | undefined,
   addKeyRule: addKeyRule as 'strict' | 'none' | undefined,
   extraHeaders: values['extra-headers'],
+  uuidAnyCase: values['uuid-any-case'],
   preexistingTags,
 };
 // --each-mutant serves many faulty targets from one process: the self-test's targets cost one start-up.

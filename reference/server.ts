@@ -23,6 +23,8 @@ export interface ReferenceOptions {
   addKeyRule?: 'none' | 'strict';
   /** Adds harmless extra response headers, as gateways do. */
   extraHeaders?: boolean;
+  /** Image ids are UUIDs read case-insensitively (RFC 9562): a legitimate variation. */
+  uuidAnyCase?: boolean;
   /** Tags the main image carries before any run: other people's data. */
   preexistingTags?: Record<string, string>;
   mutants?: ReadonlySet<MutantName>;
@@ -179,6 +181,8 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     let path = (req.url ?? '/').split('?')[0] ?? '/';
     if (has('dot-segments-normalised')) path = posix.normalize(path);
     const segs = path.split('/').slice(1);
+    const imageAt = segs[0] === 'v2' && segs[1] === 'images' ? 2 : 3;
+    if (options.uuidAnyCase && /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/.test(segs[imageAt] ?? '')) segs[imageAt] = segs[imageAt]!.toLowerCase();
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && path === '/') return sendJson(res, 200, { service: 'ims reference target', dialects: ['ims', 'openstack'] });
