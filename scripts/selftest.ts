@@ -91,7 +91,7 @@ try {
     async () => {
       const { report, exitCode, message } = await judge('vendor-variant', variant.targets[0]!.env);
       const bad = (report?.tests ?? []).filter((t) => t.outcome === 'fail' || t.outcome === 'error');
-      rows.push({ target: 'vendor-like variant', breaks: 'nothing (strict add rule, 400 for unknown image, extra headers, image ids in either case, quota 10 with tags present, latency)', expected: [], failed: failedOf(report),
+      rows.push({ target: 'vendor-like variant', breaks: 'nothing (strict add rule, 400 for unknown image, extra headers, quota 10 with tags present, latency)', expected: [], failed: failedOf(report),
         failedTests: bad.map((t) => `${t.requirement} ${t.title}`), verdict: report?.verdict ?? 'none', exitCode,
         result: exitCode === 0 && report?.verdict === 'CONFORMANT' && bad.length === 0 ? 'conformant' : 'false failure', note: message });
     },
