@@ -6,6 +6,7 @@ import { HarnessError } from './errors.js';
 import { registerSecret } from './redact.js';
 import type { IssuedToken } from './auth/openstack.js';
 import { needsRenewal } from './auth/token-source.js';
+import { AkFailureBudget } from './auth/ak-failure-budget.js';
 
 type TokenPersona = 'owner' | 'forbidden' | 'outsider';
 
@@ -34,6 +35,8 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
   const capacity = new Map(free);
   const queue: Waiter[] = [];
   const budgets = new Map(Object.entries(opts.budgets ?? {}));
+  // One budget of known-failing signed requests under the real AK for the whole run, whatever the number of workers.
+  const akBudget = new AkFailureBudget();
 
   // Strict FIFO: a large request at the head is not starved by a stream of small ones.
   const pump = () => {
@@ -78,6 +81,11 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
         const left = budgets.get(name) ?? 0;
         if (left > 0) budgets.set(name, left - 1);
         return reply(200, { granted: left > 0 });
+      }
+      if (req.url === '/ak/spend') return reply(200, { granted: akBudget.spend(), ...akBudget.state });
+      if (req.url === '/ak/succeeded') {
+        akBudget.succeeded();
+        return reply(200, akBudget.state);
       }
       const persona = /^\/iam\/(owner|forbidden|outsider)$/.exec(req.url ?? '')?.[1] as TokenPersona | undefined;
       const source = persona && opts.iamTokens?.[persona];
@@ -129,6 +137,16 @@ export class BrokerClient {
   /** Takes one unit of a run-wide budget; false when it is spent. */
   async take(name: string): Promise<boolean> {
     return (await this.call<{ granted: boolean }>('/budget/take', { name })).granted;
+  }
+
+  /** One request under the real AK that will fail its signature check: false when the run's budget refuses it (then it is not sent). */
+  async spendAkFailure(): Promise<boolean> {
+    return (await this.call<{ granted: boolean }>('/ak/spend', {})).granted;
+  }
+
+  /** A request under the real AK succeeded: the consecutive-failure count starts again. */
+  async akSucceeded(): Promise<void> {
+    await this.call('/ak/succeeded', {});
   }
 
   /** The run's login token for the persona: asked once per worker (again near its expiry), scrubbed from anything this process writes. */

@@ -72,6 +72,11 @@ export class ApiClient {
     return new ApiClient(this.request, this.config, this.log, persona, auth, this.limiter);
   }
 
+  /** The persona's own authentication headers for a request (the exploration tampers with the owner's token). */
+  authHeaders(req: SignableRequest): Promise<Record<string, string>> {
+    return this.auth(req);
+  }
+
   /** Whether the dialect's listing shows tag values (the openstack dialect's tags are plain strings). */
   get listsValues(): boolean {
     return this.config.dialect === 'ims';

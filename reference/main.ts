@@ -17,6 +17,7 @@ const USAGE = `usage: npm run reference -- [options]
   --unknown-image-status 400  answer 400 instead of 404 for an unknown image
   --add-key-rule strict       the add operation refuses keys outside [A-Za-z0-9_-.:+@]{1,36}
   --extra-headers             add gateway-like extra headers to every response
+  --uuid-any-case             read image ids (UUIDs) case-insensitively, as RFC 9562 allows
   --preexisting-tags JSON     tags the main image carries at start, e.g. '{"env":"prod"}'
   --neighbour KIND[,KIND]     other writers on the owner's images: adder (adds a tag every 250 ms, removes it
                               a second later), rewriter (rewrites its own tag's value every 250 ms)
@@ -47,6 +48,7 @@ try {
       'unknown-image-status': { type: 'string' },
       'add-key-rule': { type: 'string' },
       'extra-headers': { type: 'boolean' },
+      'uuid-any-case': { type: 'boolean' },
       'preexisting-tags': { type: 'string' },
       mutant: { type: 'string', multiple: true },
       neighbour: { type: 'string', multiple: true },
@@ -131,6 +133,7 @@ const common = {
   unknownImageStatus: unknownImageStatus as 400 | 404 | undefined,
   addKeyRule: addKeyRule as 'strict' | 'none' | undefined,
   extraHeaders: values['extra-headers'],
+  uuidAnyCase: values['uuid-any-case'],
   preexistingTags,
   neighbours,
   shedding,

@@ -48,6 +48,10 @@ export const MUTANTS = {
   'lost-writes': "reads the image's whole tag set, changes it and writes it back: overlapping writes are lost (like OpenStack Glance)",
   'delete-then-503': 'commits the delete, then answers every other such delete with 503 (a gateway timing out after the write)',
   'no-project-scoping': "the service ignores which project owns the image: it trusts the path's project (ims) or finds any image by id (openstack)",
+  'token-prefix-compare': 'tokens are compared on their first 16 characters (strncmp with a fixed length, a token cache keyed by a prefix)',
+  'sdk-date-unchecked': 'the X-Sdk-Date of a signed request is never checked against the clock (a replay window of forever)',
+  'image-any-project': "once the token's project matches the path's, the image is looked up in every project (BOLA through the owner's own path)",
+  'delete-by-value': "a delete also removes every tag whose value equals the addressed tag's value (an ORM filter on the value column)",
   // State-dependent faults: only a sequence of requests shows them (the stateful exploration's to find).
   'readd-undeletable': 'soft delete: a key deleted and added again answers its next delete with 204 but stays (the delete hits the old tombstone row)',
   'negative-cache-404': 'a 404 is cached per image and key for 300 ms and an add does not invalidate it: a key probed, then added, answers its delete with 404',
@@ -55,6 +59,9 @@ export const MUTANTS = {
 } as const;
 
 export type MutantName = keyof typeof MUTANTS;
+
+/** Faults only a signed request shows: the self-test points the suite at them with the owner signing (AK/SK). */
+export const SIGNED_ONLY_MUTANTS: ReadonlySet<MutantName> = new Set<MutantName>(['sdk-date-unchecked']);
 
 export function isMutantName(name: string): name is MutantName {
   return Object.hasOwn(MUTANTS, name);

@@ -25,6 +25,8 @@ export interface ReferenceOptions {
   addKeyRule?: 'none' | 'strict';
   /** Adds harmless extra response headers, as gateways do. */
   extraHeaders?: boolean;
+  /** Image ids are UUIDs read case-insensitively (RFC 9562): a legitimate variation. */
+  uuidAnyCase?: boolean;
   /** Tags the main image carries before any run: other people's data. */
   preexistingTags?: Record<string, string>;
   /** From the `after`th listing of tags on, every listing answers 503 for `forMs` ms: a correct service shedding load. */
@@ -55,7 +57,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   const mutants = options.mutants ?? new Set<MutantName>();
   const has = (m: MutantName) => mutants.has(m);
   const store = new Store(seed, options.preexistingTags);
-  const personas = new Personas(seed);
+  const personas = new Personas(seed, { tokenPrefix: has('token-prefix-compare') ? 16 : undefined, sdkDateUnchecked: has('sdk-date-unchecked') });
   const ghosts = new Map<Map<string, string>, Map<string, string>>(); // list-keeps-deleted: tags that still show
   const deletedOnce = new Set<string>(); // idempotent-second-delete: keys deleted before, per image
   const tombstones = new Set<string>(); // deleted-key-tombstone: keys deleted before, on any image
@@ -88,6 +90,11 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (has('reject-long-key-400') && key.length > 36) return fail(res, 400, 'IMG.0001', 'key is too long');
     if (has('percent-key-500') && key.includes('%')) return fail(res, 500, 'IMG.0500', 'internal error');
     const matches = matchingKeys(tags.keys(), key, has);
+    // delete-by-value: the filter names the value column too, so every tag with the addressed tag's value goes.
+    if (has('delete-by-value') && matches.length) {
+      const value = tags.get(matches[0]!);
+      for (const [k, v] of tags) if (v === value && !matches.includes(k)) matches.push(k);
+    }
     const onceKey = `${imageId}\n${key}`;
     if (has('deleted-key-tombstone') && tombstones.has(key)) return fail(res, 404, 'IMG.0404', 'tag not found');
     if (has('negative-cache-404') && (negative.get(onceKey) ?? 0) > Date.now()) return fail(res, 404, 'IMG.0404', 'tag not found');
@@ -199,6 +206,8 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     let path = (req.url ?? '/').split('?')[0] ?? '/';
     if (has('dot-segments-normalised')) path = posix.normalize(path);
     const segs = path.split('/').slice(1);
+    const imageAt = segs[0] === 'v2' && segs[1] === 'images' ? 2 : 3;
+    if (options.uuidAnyCase && /^[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{12}$/.test(segs[imageAt] ?? '')) segs[imageAt] = segs[imageAt]!.toLowerCase();
     const method = req.method ?? 'GET';
 
     if (method === 'GET' && path === '/') return sendJson(res, 200, { service: 'ims reference target', dialects: ['ims', 'openstack'] });
@@ -241,6 +250,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
       if (!crossDelete) return fail(res, has('cross-project-404') ? 404 : 403, 'IMG.0403', 'the token is not scoped to this project');
       tags = store.anyImage(imageId);
     }
+    if (!tags && has('image-any-project')) tags = store.anyImage(imageId);
     if (!tags) {
       if (has('unknown-image-204') && method === 'DELETE') return noContent(res);
       const status = options.unknownImageStatus ?? 404;
@@ -269,7 +279,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
   async function handleOpenstack(res: ServerResponse, segs: string[], persona: Persona, method: string, preDeleted: boolean): Promise<void> {
     const imageId = segs[2] ?? '';
     const owner = store.projectOf(imageId);
-    const tags = owner === persona.projectId || has('no-project-scoping') ? store.anyImage(imageId) : undefined;
+    const tags = owner === persona.projectId || has('no-project-scoping') || has('image-any-project') ? store.anyImage(imageId) : undefined;
     if (!tags) {
       if (has('unknown-image-204') && method === 'DELETE') return noContent(res);
       return fail(res, options.unknownImageStatus ?? 404, 'IMG.0404', 'the image does not exist');

@@ -7,6 +7,7 @@ import { test, covers, finding, notExercised, planCases, succeeded, skipAs } fro
 import { inLanes, laneImages, LaneStuck } from '../fixtures/lanes.js';
 import { StuckKinds, undeletableBreaks } from '../fixtures/stuck-pairs.js';
 import { NEAR_MISS_PAIRS, type NearMissPair } from '../data/near-miss-pairs.js';
+import { catalogueValue } from '../data/colliding-values.js';
 import { describeExchange } from '../harness/exchanges.js';
 import type { TagBook } from '../fixtures/tag-book.js';
 
@@ -66,9 +67,11 @@ async function exercise(c: Case, image: string, tags: TagBook): Promise<'exercis
     tags.inSlots(
       image,
       async () => {
-        // One after the other: the bystander is the older row.
-        const by = await tags.add(bystander, { image, value: `bystander-${stem}` });
-        const tg = by.created ? await tags.add(target, { image }) : undefined;
+        // One after the other: the bystander is the older row. Both carry one value of the shared catalogue: a delete
+        // that also matches on the value column takes the bystander with it.
+        const value = catalogueValue(stem);
+        const by = await tags.add(bystander, { image, value });
+        const tg = by.created ? await tags.add(target, { image, value }) : undefined;
         if (!by.created || !tg?.created) {
           notExercised(`${label(c)}: the target refused to create a key of the pair (${describeExchange(tg?.exchange ?? by.exchange)})`);
           return 'not exercised';

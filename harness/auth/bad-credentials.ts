@@ -1,5 +1,6 @@
-// The credentials DT-08 sends. Never a bad signature under a real AK: the vendor locks an AK after 5 of
-// those, so the signed cases use a fabricated AK, or an X-Sdk-Date outside the accepted window.
+// The credentials DT-08 sends that share nothing with a real one. The signed cases here use a fabricated AK; the
+// near misses under the REAL AK (data/near-miss-credentials.ts) are rationed by harness/auth/ak-failure-budget.ts,
+// since the vendor locks an AK after 5 consecutive signature failures.
 import { signRequest } from './sdk-signer.js';
 import type { SignableRequest } from './credentials.js';
 

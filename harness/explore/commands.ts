@@ -5,6 +5,7 @@
 import fc from 'fast-check';
 import type { Execution } from './execution.js';
 import { keyRecipe, type KeyRecipe } from './keys.js';
+import { NEAR_MISS_TOKENS } from '../../data/near-miss-credentials.js';
 
 type Cmd = fc.AsyncCommand<Execution, Execution>;
 
@@ -118,6 +119,25 @@ class DeleteRefused extends Base {
   }
 }
 
+/** A delete with the owner's own token tampered (data/near-miss-credentials.ts): 401, and nothing may change (DT-08). */
+class DeleteTampered extends Base {
+  readonly cost = 1;
+  constructor(private readonly pick: number, private readonly tamper: string) {
+    super();
+  }
+  applies(x: Execution) {
+    return x.known.length > 0;
+  }
+  describe() {
+    return `delete used key #${this.pick} with the owner's token tampered (${this.tamper})`;
+  }
+  async act(x: Execution) {
+    const prefer = x.present(x.host.mainImage);
+    const key = pickFrom(prefer.length ? prefer : x.known, this.pick);
+    return (await x.deleteRefused(key, `token: ${this.tamper}`)) ? show(key) : 'not sent (the owner sends no token, or this change is impossible for it)';
+  }
+}
+
 /** Lists the images: the whole model check on its own (a target whose listing lags shows here). */
 class List extends Base {
   readonly cost = 0;
@@ -152,5 +172,6 @@ export const COMMANDS: fc.Arbitrary<Cmd>[] = [
   pick.map((p) => new KeyStep(KIND.deleteOnOther, { pick: p })),
   pick.map((p) => new DeleteRefused(p, 'forbidden')),
   pick.map((p) => new DeleteRefused(p, 'other-project')),
+  fc.tuple(pick, fc.constantFrom(...NEAR_MISS_TOKENS.map((m) => m.id))).map(([p, t]) => new DeleteTampered(p, t)),
   fc.constant(new List()),
 ];

@@ -6,6 +6,8 @@ import type { Exchange } from '../exchanges.js';
 import { ImageModel, addEffect, deleteEffect } from '../tag-model.js';
 import { RequestLog, judge, type ForeignChange, type SentRequest } from '../judge.js';
 import type { Budget } from './budget.js';
+import { NEAR_MISS_TOKENS } from '../../data/near-miss-credentials.js';
+import { registerSecret } from '../redact.js';
 
 export interface ExploreFinding {
   requirement: string;
@@ -41,8 +43,11 @@ const ok = (e: Exchange) => e.status !== undefined && e.status >= 200 && e.statu
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** One concrete step of a sequence, as sent: what shrinking replays (with fresh stems) and removes. */
+/** How a delete that must be refused is sent; `token: <id>`: the owner's token tampered as NEAR_MISS_TOKENS' entry says. */
+export type RefusedHow = 'forbidden' | 'other-project' | `token: ${string}`;
+
 export interface Action {
-  kind: 'add' | 'delete' | 'forbidden' | 'other-project' | 'list';
+  kind: 'add' | 'delete' | 'list' | RefusedHow;
   key?: string;
   image: string;
   /** Whether the whole model check ran after it. */
@@ -236,8 +241,10 @@ export class Execution {
   }
 
   /** A delete that must be refused (the persona without permission, another project's path): nothing may change. */
-  async deleteRefused(key: string, how: 'forbidden' | 'other-project', check = true): Promise<void> {
+  async deleteRefused(key: string, how: RefusedHow, check = true): Promise<boolean> {
     const image = this.host.mainImage;
+    const tampered = how.startsWith('token: ') ? await this.tamperedToken(how.slice(7)) : undefined;
+    if (how.startsWith('token: ') && tampered === undefined) return false; // the owner signs, or the change is impossible
     this.actions.push({ kind: how, key, image, check });
     this.use(key);
     const m = this.model(image);
@@ -245,13 +252,20 @@ export class Execution {
     const e = this.record(
       how === 'forbidden'
         ? await this.host.forbidden!.deleteTag(key, { image })
-        : await this.host.owner.deleteTag(key, { image, project: this.host.otherProject }),
+        : tampered !== undefined
+          ? await this.host.owner.deleteTag(key, { image, authOverride: () => ({ 'X-Auth-Token': tampered }) })
+          : await this.host.owner.deleteTag(key, { image, project: this.host.otherProject }),
     );
-    const sent = this.log.add({ exchange: e, image, key, value: m.owns(key) ? m.valueOf(key) : undefined, refusedBy: 'DT-09', start, end: performance.now() });
+    const sent = this.log.add({ exchange: e, image, key, value: m.owns(key) ? m.valueOf(key) : undefined, refusedBy: tampered !== undefined ? 'DT-08' : 'DT-09', start, end: performance.now() });
     if (e.status === 503) {
       this.unavailable++;
       if (check) await this.verify(image, sent);
-      return;
+      return true;
+    }
+    if (tampered !== undefined) {
+      if (e.status !== 401) this.finding('DT-08', `the owner's token with its ${how.slice(7)} must get 401; the delete answered ${e.status ?? e.error}`, [e], [key]);
+      if (check) await this.verify(image, sent);
+      return true;
     }
     if (how === 'forbidden' && e.status !== 403) {
       this.finding('DT-09', `valid credentials without permission on the image must get 403; the delete answered ${e.status ?? e.error}`, [e], [key]);
@@ -259,6 +273,16 @@ export class Execution {
       this.finding('DT-09', `the owner's credentials in another project's path must never succeed; the delete answered ${e.status ?? e.error}`, [e], [key]);
     }
     if (check) await this.verify(image, sent);
+    return true;
+  }
+
+  /** The owner's token changed as the near miss says; undefined when the owner sends no token or the change is impossible. */
+  private async tamperedToken(id: string): Promise<string | undefined> {
+    const token = (await this.host.owner.authHeaders({ method: 'DELETE', url: 'http://tamper.invalid/' }))['X-Auth-Token'];
+    const tampered = token === undefined ? undefined : NEAR_MISS_TOKENS.find((m) => m.id === id)?.tamper(token);
+    if (tampered === undefined || tampered === token) return undefined;
+    registerSecret(tampered); // one character away from the real token
+    return tampered;
   }
 
   /** A listing of its own: the whole model check as a command. */

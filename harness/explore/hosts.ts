@@ -4,6 +4,17 @@
 import type { TagFactory } from '../tag-factory.js';
 import { runPrefix } from '../run-id.js';
 import type { ExploreHost } from './execution.js';
+import { catalogueValue } from '../../data/colliding-values.js';
+
+/** Values from the shared catalogue (data/colliding-values.ts), so tags share them; the n-th add of a key gets the next one. */
+function valuesFor(): (key: string) => string {
+  const adds = new Map<string, number>();
+  return (key) => {
+    const n = adds.get(key) ?? 0;
+    adds.set(key, n + 1);
+    return catalogueValue(key, n);
+  };
+}
 
 /**
  * Tag slots the exploration asks for on an image with `free` free slots: half of them at most (the other tests of
@@ -18,6 +29,7 @@ export function factoryHost(
   factory: TagFactory,
   opts: { slots: Record<string, number>; baseline: Record<string, Record<string, string | null>>; isSuiteKey: (key: string) => boolean },
 ): ExploreHost {
+  const valueOf = valuesFor();
   return {
     ...common,
     stem: () => factory.stem(),
@@ -25,7 +37,7 @@ export function factoryHost(
     isSuiteKey: opts.isSuiteKey,
     slots: (image) => opts.slots[image] ?? 0,
     create: async (key, image) => {
-      const r = await factory.create(key, { image });
+      const r = await factory.create(key, { image, value: valueOf(key) });
       return { exchange: r.exchange, listed: r.listed };
     },
     gone: (key, image) => factory.deleted(key, image),
@@ -38,6 +50,7 @@ export function standaloneHost(
 ): ExploreHost {
   let n = 0;
   const prefix = runPrefix(opts.runId);
+  const valueOf = valuesFor();
   return {
     ...common,
     stem: () => `${prefix}s${(++n).toString(36)}_`, // prefix-free, as the tag factory's
@@ -45,7 +58,7 @@ export function standaloneHost(
     isSuiteKey: (key) => key.startsWith(prefix),
     slots: (image) => opts.slots[image] ?? 0,
     create: async (key, image) => {
-      const value = `v-${prefix}${(++n).toString(36)}`;
+      const value = valueOf(key);
       const exchange = await common.owner.addTag(key, value, { image });
       return { exchange, listed: common.owner.listsValues ? value : null };
     },

@@ -22,6 +22,7 @@ const describe = (a: Action, key: string | undefined, host: ExploreHost) => {
     case 'forbidden': return `delete${k} as the persona without permission${then}`;
     case 'other-project': return `delete${k} through another project's path${then}`;
     case 'list': return 'list';
+    default: return `delete${k} with the owner's token tampered (${a.kind.slice(7)})${then}`;
   }
 };
 
@@ -78,7 +79,7 @@ export async function shrink(host: ExploreHost, budget: Budget, original: Execut
   await keep(best.filter((a) => a.key !== undefined && keys.has(a.key)));
   // 2. Whole kinds of steps at once: the refused deletes, the other image, the listings of their own.
   const main = host.mainImage;
-  for (const drop of [(a: Action) => a.kind === 'forbidden' || a.kind === 'other-project', (a: Action) => a.image !== main, (a: Action) => a.kind === 'list']) {
+  for (const drop of [(a: Action) => a.kind === 'forbidden' || a.kind === 'other-project' || a.kind.startsWith('token: '), (a: Action) => a.image !== main, (a: Action) => a.kind === 'list']) {
     if (best.some(drop) && !out.budgetSpent) await keep(best.filter((a) => !drop(a)));
   }
   // 3. Chunks (long sequences only), then single steps, removed while the failure still shows: one-minimal.

@@ -4,6 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { EMBEDDED_SEED, type TargetSeed } from '../../harness/embedded-target.js';
+import { SIGNED_ONLY_MUTANTS } from '../../reference/mutants.js';
 
 export interface ReferenceProcess {
   url: string;
@@ -47,7 +48,7 @@ export async function startReferenceTargets(args: string[], count: number, seed:
       const found = [...out.matchAll(/listening on (http:\/\/\S+) \((?:mutants: ([^;)]+)|no mutants)/g)];
       if (found.length >= count) {
         clearTimeout(timer);
-        resolve(found.map((m) => ({ url: m[1]!, mutants: m[2] ? m[2].split(', ') : [], env: targetEnv(m[1]!, seed) })));
+        resolve(found.map((m) => ({ url: m[1]!, mutants: m[2] ? m[2].split(', ') : [], env: targetEnv(m[1]!, seed, m[2] ? m[2].split(', ') : []) })));
       }
     });
     child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -80,8 +81,15 @@ export function targetVars(url: string, seed: TargetSeed): Record<string, string
   };
 }
 
-/** The variables a user would set to point the suite at a target with this seed (token form). */
-function targetEnv(url: string, seed: TargetSeed): Record<string, string> {
+/**
+ * The variables a user would set to point the suite at a target with this seed: token form, or AK/SK for a target
+ * carrying a fault only a signed request shows.
+ */
+function targetEnv(url: string, seed: TargetSeed, mutants: readonly string[] = []): Record<string, string> {
+  if (mutants.some((m) => (SIGNED_ONLY_MUTANTS as ReadonlySet<string>).has(m))) {
+    const { owner, forbidden } = seed.accessKeys;
+    return { ...targetVars(url, seed), IMS_ACCESS_KEY: owner.ak, IMS_SECRET_KEY: owner.sk, IMS_FORBIDDEN_ACCESS_KEY: forbidden.ak, IMS_FORBIDDEN_SECRET_KEY: forbidden.sk, ...outsiderVars(seed) };
+  }
   return { ...targetVars(url, seed), IMS_AUTH_TOKEN: seed.tokens.owner, IMS_FORBIDDEN_AUTH_TOKEN: seed.tokens.forbidden, ...outsiderVars(seed) };
 }
 

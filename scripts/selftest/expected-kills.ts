@@ -71,6 +71,12 @@ export const EXPECTED_KILLS: Record<MutantName, ExpectedKill> = {
   'delete-then-503': { requirements: ['DT-01', 'DT-14'] },
   // Only the outsider's own image (tests/cross-tenant.spec.ts) exposes it: the owner's image is not in the other project.
   'no-project-scoping': { requirements: ['DT-09'] },
+  // Near misses (data/near-miss-credentials.ts, tests/near-miss-identities.spec.ts, data/colliding-values.ts).
+  'token-prefix-compare': { requirements: ['DT-08'] },
+  // Run with the owner signing (SIGNED_ONLY_MUTANTS): only a correctly signed request with a stale date shows it.
+  'sdk-date-unchecked': { requirements: ['DT-08'] },
+  'image-any-project': { requirements: ['DT-09'] },
+  'delete-by-value': { requirements: ['DT-04'] },
   'readd-undeletable': { requirements: ['DT-03'], explorationOnly: true },
   'negative-cache-404': { requirements: ['DT-01'], explorationOnly: true },
   'upsert-stale-index': { requirements: ['DT-03'], explorationOnly: true },
