@@ -11,7 +11,8 @@ import { HarnessError } from '../harness/errors.js';
 import { ANNOTATION, encodeFinding } from '../harness/outcome-protocol.js';
 import { describeExchange } from '../harness/exchanges.js';
 import { explore } from '../harness/explore/explore.js';
-import { exploreSlots, factoryHost } from '../harness/explore/hosts.js';
+import { EXPLORE_LANES, factoryHost, sequenceSlots } from '../harness/explore/hosts.js';
+import { Budget } from '../harness/explore/budget.js';
 import { reproductionEvidence, reproductionText } from '../harness/explore/reproduction.js';
 
 test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711' }), async ({ api, config, broker, preflightRecord }, testInfo) => {
@@ -26,27 +27,29 @@ test('random sequences of tag operations keep the image exactly as the model say
   const lines: string[] = [];
   let result: Awaited<ReturnType<typeof explore>> | undefined;
   try {
-    // Slots come from the run's broker, within the free quota every test shares (both images together).
-    // At least one, at most exploreSlots(): waiting for all of them could hold up tests that wait for more while they
-    // hold some. A seed replays exactly when the same number is granted (run the exploration alone to be sure).
-    const want = (image: string) => exploreSlots(preflightRecord.freeSlots?.[image] ?? 0, image === config.imageId);
-    if (want(config.imageId) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
-    slots[config.imageId] = await factory.reserve(want(config.imageId), 1, config.imageId);
-    if (config.otherImageId && want(config.otherImageId) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId), 1, config.otherImageId);
+    // Slots come from the run's broker, within the free quota every test shares (both images together): one
+    // sequence's slots at least, a lane's worth per sequence side by side at most (one lane on a target that loses
+    // overlapping writes). What one sequence holds is fixed by the free quota at preflight, so a seed replays
+    // whatever number of lanes the broker could grant.
+    const each = Object.fromEntries(images.map((image) => [image, sequenceSlots(preflightRecord.freeSlots?.[image] ?? 0, image === config.imageId)]));
+    if (each[config.imageId]! < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
+    const lanes = config.serialWrites ? 1 : Math.min(EXPLORE_LANES, new Budget(config.explore).sequenceParts().length);
+    for (const image of images) if (each[image]! > 0) slots[image] = await factory.reserve(lanes * each[image]!, each[image]!, image);
     const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
     const host = factoryHost(
       { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId },
       factory,
       { slots, baseline, isSuiteKey: (k) => runOfKey(k)?.runId === preflightRecord.runId || isRecentRunKey(k, Date.now()) },
     );
-    result = await explore(host, { requests: config.explore, seed: config.seed, log: (l) => lines.push(l) });
+    result = await explore(host, { requests: config.explore, seed: config.seed, sequenceSlots: each, lanes, log: (l) => lines.push(l) });
   } finally {
     const problems = await factory.cleanup();
     if (problems.length) await testInfo.attach('cleanup-problems.txt', { body: problems.join('\n'), contentType: 'text/plain' });
   }
   const r = result!;
   const note = (description: string) => testInfo.annotations.push({ type: ANNOTATION.observation, description });
-  note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}; tag slots ${Object.values(slots).join('+')}`);
+  note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s) in ${r.lanes} lane(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}; tag slots ${Object.values(slots).join('+')}`);
+  if (r.notRun) note(`exploration: ${r.notRun} of ${r.planned} sequence(s) not run: every lane holds a tag the target would not delete`);
   if (!config.forbidden) note('exploration: no deletes as the persona without permission (IMS_FORBIDDEN_* not configured)');
   if (r.leftovers.length) note(`exploration: could not remove ${r.leftovers.join(', ')} (the run's final check names them with the sweep command)`);
   if (r.harnessError) throw new HarnessError(`the exploration could not go on: ${r.harnessError.message}`);

@@ -6,10 +6,26 @@ import { runPrefix } from '../run-id.js';
 import type { ExploreHost } from './execution.js';
 
 /**
- * Tag slots the exploration asks for on an image with `free` free slots: half of them at most (the other tests of
- * the run need theirs), 6 on the main image and 2 on the other one at most. The seed runs use the same numbers.
+ * Tag slots one sequence may hold at once on an image with `free` free slots: 2 on the main image (a near-miss pair
+ * side by side), 1 on the other one, never more than half the free slots. Fixed by the target's free quota, never
+ * by how many lanes run: a seed replays the same sequences whatever the slots granted. The seed runs use the same.
  */
-export const exploreSlots = (free: number, main: boolean): number => Math.min(main ? 6 : 2, Math.ceil(free / 2));
+export const sequenceSlots = (free: number, main: boolean): number => Math.max(0, Math.min(main ? 2 : 1, Math.ceil(free / 2)));
+
+/** Sequences the exploration runs side by side at most: lanes of `sequenceSlots` each, within the free quota. */
+export const EXPLORE_LANES = 4;
+
+/**
+ * A host for one sequence or one shrinking replay: the slots of one sequence (`slots`), and stems of its own,
+ * `<prefix><n>` with n of fixed width, so a key's length never depends on what ran before or beside it.
+ */
+export function laneHost(host: ExploreHost, slots: Record<string, number>, prefix: string, width = 1): ExploreHost {
+  let n = 0;
+  const lane: ExploreHost = Object.create(host) as ExploreHost; // every other member is the host's own
+  lane.slots = (image) => slots[image] ?? 0;
+  lane.stem = () => `${prefix}${(n++).toString(36).padStart(width, '0')}`;
+  return lane;
+}
 
 type Common = Pick<ExploreHost, 'owner' | 'forbidden' | 'otherProject' | 'mainImage' | 'otherImage'>;
 
@@ -37,10 +53,12 @@ export function standaloneHost(
   opts: { runId: string; slots: Record<string, number>; baseline: Record<string, Record<string, string | null>> },
 ): ExploreHost {
   let n = 0;
+  let stems = 0;
   const prefix = runPrefix(opts.runId);
   return {
     ...common,
-    stem: () => `${prefix}s${(++n).toString(36)}`,
+    // Of fixed width: an exploration's keys are as long on this host as on any other (a replay's compare as text).
+    stem: () => `${prefix}s${(stems++).toString(36).padStart(4, '0')}`,
     baseline: (image) => opts.baseline[image] ?? {},
     isSuiteKey: (key) => key.startsWith(prefix),
     slots: (image) => opts.slots[image] ?? 0,
