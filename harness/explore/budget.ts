@@ -9,7 +9,7 @@ export const DEFAULT_EXPLORE_REQUESTS = 400;
 /** The part of the budget the search for a failure may use; the rest is shrinking's. */
 const EXPLORE_SHARE = 0.6;
 /** The search's share is cut into sequences of about this many requests (their cleanup included). */
-export const SEQUENCE_REQUESTS = 30;
+export const SEQUENCE_REQUESTS = 60;
 
 export type Phase = 'explore' | 'shrink';
 

@@ -152,7 +152,8 @@ try {
       const shown = (r: ExploreResult) => `sequence ${r.failingSequence ?? '-'} of ${r.planned}, ${r.original?.exchanges.length ?? 0}->${(r.shrunk ?? r.original)?.exchanges.length ?? 0} requests`;
       replays.push({ target: name, seed: found.seed, same, detail: `${found.lanes} lane(s): ${shown(found)}; ${again.lanes} lane(s): ${shown(again)}` });
       if (!same) {
-        writeFileSync(join(OUT, `${name}-seed-${found.seed}-replay.txt`), reproductionText(again, (again.shrunk ?? again.original) ?? { findings: [{ requirement: '-', claim: 'no failure', exchanges: [], keys: [] }], steps: [], exchanges: [] }));
+        const failure = again.shrunk ?? again.original;
+        writeFileSync(join(OUT, `${name}-seed-${found.seed}-replay.txt`), failure ? reproductionText(again, failure) : `no failure when replayed in ${again.lanes} lane(s)\n`);
       }
     } finally {
       await target.dispose();
