@@ -11,7 +11,7 @@ import { HarnessError } from '../harness/errors.js';
 import { ANNOTATION, encodeFinding } from '../harness/outcome-protocol.js';
 import { describeExchange } from '../harness/exchanges.js';
 import { explore } from '../harness/explore/explore.js';
-import { EXPLORE_LANES, factoryHost, sequenceSlots } from '../harness/explore/hosts.js';
+import { EXPLORE_LANES, exploreReservation, factoryHost, sequenceSlots } from '../harness/explore/hosts.js';
 import { Budget } from '../harness/explore/budget.js';
 import { reproductionEvidence, reproductionText } from '../harness/explore/reproduction.js';
 
@@ -28,20 +28,22 @@ test('random sequences of tag operations keep the image exactly as the model say
   let result: Awaited<ReturnType<typeof explore>> | undefined;
   try {
     // Slots come from the run's broker, within the free quota every test shares (both images together): one
-    // sequence's slots at least, a lane's worth per sequence side by side at most (one lane on a target that loses
-    // overlapping writes). What one sequence holds is fixed by the free quota at preflight, so a seed replays
-    // whatever number of lanes the broker could grant.
-    const each = Object.fromEntries(images.map((image) => [image, sequenceSlots(preflightRecord.freeSlots?.[image] ?? 0, image === config.imageId)]));
-    if (each[config.imageId]! < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
+    // sequence's slots at least, those of a few sequences side by side at most (one at a time on a target that loses
+    // overlapping writes). What one sequence holds follows from the free quota at preflight alone, so a seed replays
+    // whatever the broker could grant.
+    const free = Object.fromEntries(images.map((image) => [image, preflightRecord.freeSlots?.[image] ?? 0]));
+    if (sequenceSlots(free[config.imageId]!, true) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
     const lanes = config.serialWrites ? 1 : Math.min(EXPLORE_LANES, new Budget(config.explore).sequenceParts().length);
-    for (const image of images) if (each[image]! > 0) slots[image] = await factory.reserve(lanes * each[image]!, each[image]!, image);
+    for (const [image, r] of Object.entries(exploreReservation(lanes, config.imageId, config.otherImageId, free))) {
+      if (r.want > 0) slots[image] = await factory.reserve(r.want, r.atLeast, image);
+    }
     const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
     const host = factoryHost(
       { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId },
       factory,
       { slots, baseline, isSuiteKey: (k) => runOfKey(k)?.runId === preflightRecord.runId || isRecentRunKey(k, Date.now()) },
     );
-    result = await explore(host, { requests: config.explore, seed: config.seed, sequenceSlots: each, lanes, log: (l) => lines.push(l) });
+    result = await explore(host, { requests: config.explore, seed: config.seed, free, lanes, log: (l) => lines.push(l) });
   } finally {
     const problems = await factory.cleanup();
     if (problems.length) await testInfo.attach('cleanup-problems.txt', { body: problems.join('\n'), contentType: 'text/plain' });

@@ -9,7 +9,7 @@ import fc from 'fast-check';
 import { Budget } from './budget.js';
 import { COMMANDS } from './commands.js';
 import { Execution, Stuck, type ExploreFinding, type ExploreHost } from './execution.js';
-import { laneHost } from './hosts.js';
+import { laneHost, sequenceRoles, type SequenceRoles } from './hosts.js';
 import { shrink } from './shrink.js';
 import { inUnit } from '../work-unit.js';
 import type { Exchange } from '../exchanges.js';
@@ -21,8 +21,8 @@ export interface ExploreOptions {
   seed?: number;
   /** Commands per sequence at most. */
   maxCommands?: number;
-  /** Tag slots one sequence may hold at once, per image (hosts.ts: sequenceSlots); the host's slots hold the lanes'. */
-  sequenceSlots: Record<string, number>;
+  /** Free tag slots per image at preflight: what each sequence holds follows from them (hosts.ts: sequenceRoles). */
+  free: Record<string, number>;
   /** Sequences side by side at most (1: one after another, on a target that loses overlapping writes). */
   lanes?: number;
   /** Progress lines (seed, failures). */
@@ -50,6 +50,8 @@ export interface ExploreResult {
   requests: { explore: number; shrink: number; limit: number };
   /** Which sequence failed first (from 1), by its number: the same whatever the lanes. */
   failingSequence?: number;
+  /** The image that sequence worked on (odd-numbered ones work on the other image). */
+  failingImage?: string;
   /** The first failing sequence as found. */
   original?: Failure;
   /** The shortest failing sequence shrinking reached (the original when nothing shorter still failed). */
@@ -72,10 +74,38 @@ export function sequenceSeed(seed: number, i: number): number {
   return (h ^ (h >>> 16)) >>> 1;
 }
 
-/** How many sequences fit side by side in the host's slots, each with its own `slots`. */
-export function laneCount(host: ExploreHost, slots: Record<string, number>, wanted: number): number {
-  const fits = Object.entries(slots).filter(([, n]) => n > 0).map(([image, n]) => Math.floor(host.slots(image) / n));
-  return Math.max(1, Math.min(wanted, ...fits));
+/** The exploration's reserved slots, handed to each sequence as it starts and back when it ends, in sequence order. */
+class SlotPool {
+  private readonly free: Map<string, number>;
+  private readonly waiting: { need: Record<string, number>; go: (granted: boolean) => void }[] = [];
+  constructor(host: ExploreHost, images: string[]) {
+    this.free = new Map(images.map((image) => [image, host.slots(image)]));
+  }
+  fits(need: Record<string, number>): boolean {
+    return Object.entries(need).every(([image, n]) => (this.free.get(image) ?? 0) >= n);
+  }
+  /** Resolves true once `need` is handed over, false if the pool was closed first. */
+  take(need: Record<string, number>): Promise<boolean> {
+    return new Promise((go) => {
+      this.waiting.push({ need, go });
+      this.pump();
+    });
+  }
+  give(need: Record<string, number>): void {
+    for (const [image, n] of Object.entries(need)) this.free.set(image, (this.free.get(image) ?? 0) + n);
+    this.pump();
+  }
+  private pump(): void {
+    while (this.waiting[0] && this.fits(this.waiting[0].need)) {
+      const w = this.waiting.shift()!;
+      for (const [image, n] of Object.entries(w.need)) this.free.set(image, this.free.get(image)! - n);
+      w.go(true);
+    }
+  }
+  /** No more hand-outs: whoever waits is told so. */
+  close(): void {
+    for (const w of this.waiting.splice(0)) w.go(false);
+  }
 }
 
 /** Batches of commands one sequence draws at most (each of up to maxCommands); CPU only, when few commands apply. */
@@ -89,7 +119,11 @@ export async function explore(host: ExploreHost, opts: ExploreOptions): Promise<
   const seed = opts.seed ?? newSeed();
   const budget = new Budget(opts.requests);
   const parts = budget.sequenceParts();
-  const lanes = laneCount(host, opts.sequenceSlots, Math.min(opts.lanes ?? Infinity, parts.length));
+  const images = [host.mainImage, ...(host.otherImage ? [host.otherImage] : [])];
+  const roles = parts.map((_, i) => sequenceRoles(i, host.mainImage, host.otherImage, opts.free));
+  const pool = new SlotPool(host, images);
+  const runnable = roles.every((r) => pool.fits(r.slots));
+  const lanes = Math.max(1, Math.min(opts.lanes ?? Infinity, parts.length));
   const stem = host.stem(); // one stem of the host's: every sequence's stems are derived from it by number
   const width = pad(parts.length - 1, 1).length;
   const result: ExploreResult = {
@@ -97,21 +131,28 @@ export async function explore(host: ExploreHost, opts: ExploreOptions): Promise<
     requests: { explore: 0, shrink: 0, limit: opts.requests }, shrinkSteps: 0, shrinkBudgetSpent: false, leftovers: [],
   };
   opts.log?.(`exploration: seed ${seed} (replay with IMS_SEED=${seed}), at most ${opts.requests} requests; ${parts.length} sequence(s) in ${lanes} lane(s)`);
+  if (!runnable) throw new Error(`the exploration was granted fewer tag slots than one sequence holds (${images.map((i) => `${host.slots(i)} on ${i}`).join(', ')})`);
 
   const commands = fc.commands(COMMANDS, { maxCommands: opts.maxCommands ?? 40, size: 'max' });
   const done: (Execution | undefined)[] = [];
   const running = new Map<number, Budget>();
+  const stuckTags = new Stuck();
   let next = 0;
   let decided = Infinity; // the lowest-numbered sequence that failed or could not go on
-  const stuckByLane: Stuck[] = [];
+  let retired = false; // a tag the target would not delete holds slots for good: no sequence would get all of its own
 
-  const lane = async (l: number) => {
-    const stuck = (stuckByLane[l] = new Stuck());
-    while (next < parts.length && next < decided) {
+  const lane = async () => {
+    while (next < parts.length && next < decided && !retired) {
       const i = next++;
+      if (!(await pool.take(roles[i]!.slots))) break;
+      if (i > decided || retired) {
+        pool.give(roles[i]!.slots);
+        break;
+      }
       const part = budget.part(parts[i]!);
       running.set(i, part);
-      const x = new Execution(laneHost(host, opts.sequenceSlots, `${stem}q${pad(i, width)}s`), part, stuck);
+      const stuck = new Stuck();
+      const x = new Execution(laneHost(host, roles[i]!, `${stem}q${pad(i, width)}s`), part, stuck);
       await inUnit(`sequence ${i + 1}`, async () => {
         try {
           // Batches of commands, each drawn like the first run of fc.check with its own seed (from the sequence's),
@@ -132,30 +173,36 @@ export async function explore(host: ExploreHost, opts: ExploreOptions): Promise<
         decided = i;
         for (const [j, later] of running) if (j > i) later.close(); // their results can no longer matter
       }
-      // A tag the target would not delete holds this lane's slots: the next sequence would have fewer than its own.
-      if (Object.keys(opts.sequenceSlots).some((image) => stuck.of(image) > 0)) return;
+      const kept = Object.fromEntries(images.map((image) => [image, stuck.of(image)]));
+      for (const image of images) for (let k = 0; k < kept[image]!; k++) stuckTags.add(image);
+      if (images.some((image) => kept[image]! > 0)) {
+        retired = true;
+        pool.close();
+      }
+      pool.give(Object.fromEntries(Object.entries(roles[i]!.slots).map(([image, n]) => [image, n - (kept[image] ?? 0)])));
     }
   };
-  await Promise.all(Array.from({ length: lanes }, (_, l) => lane(l)));
-  if (decided === Infinity) result.notRun = parts.length - next;
-  if (result.notRun) opts.log?.(`exploration: ${result.notRun} sequence(s) not run: every lane holds a tag the target would not delete`);
+  await Promise.all(Array.from({ length: lanes }, () => lane()));
+  result.notRun = decided === Infinity ? parts.length - done.filter(Boolean).length : 0;
+  if (result.notRun) opts.log?.(`exploration: ${result.notRun} sequence(s) not run: a tag the target would not delete holds their slots`);
 
   const first = decided === Infinity ? undefined : done[decided]!;
   if (first?.harnessError) result.harnessError = first.harnessError;
   else if (first) {
     const requirement = first.findings[0]!.requirement;
     result.failingSequence = decided + 1;
+    result.failingImage = roles[decided]!.main;
     result.original = { findings: first.findings, steps: first.steps, exchanges: first.exchanges };
     opts.log?.(`exploration: ${requirement} broken by sequence ${decided + 1} after ${first.steps.length} commands (${first.exchanges.length} requests); shrinking`);
     budget.phase = 'shrink';
-    // Alone, in one sequence's slots, less any the lanes' stuck tags take beyond the other lanes' share.
+    // Alone, in that sequence's images and slots, less any that stuck tags take beyond the rest of the reservation.
+    const r: SequenceRoles = roles[decided]!;
     const stuck = new Stuck();
-    for (const image of Object.keys(opts.sequenceSlots)) {
-      const held = stuckByLane.reduce((n, s) => n + s.of(image), 0);
-      for (let k = held - (host.slots(image) - (opts.sequenceSlots[image] ?? 0)); k > 0; k--) stuck.add(image);
+    for (const image of images) {
+      for (let k = stuckTags.of(image) - (host.slots(image) - (r.slots[image] ?? 0)); k > 0; k--) stuck.add(image);
     }
     // Replay stems as long as the sequences' (`q<i>s<n>`), so every key keeps its length.
-    const s = await shrink(laneHost(host, opts.sequenceSlots, `${stem}r`, width + 2), budget, first, requirement, stuck);
+    const s = await shrink(laneHost(host, r, `${stem}r`, width + 2), budget, first, requirement, stuck);
     result.leftovers.push(...s.leftovers);
     result.shrinkSteps = s.steps;
     result.shrinkBudgetSpent = s.budgetSpent;

@@ -6,23 +6,62 @@ import { runPrefix } from '../run-id.js';
 import type { ExploreHost } from './execution.js';
 
 /**
- * Tag slots one sequence may hold at once on an image with `free` free slots: 2 on the main image (a near-miss pair
- * side by side), 1 on the other one, never more than half the free slots. Fixed by the target's free quota, never
- * by how many lanes run: a seed replays the same sequences whatever the slots granted. The seed runs use the same.
+ * Tag slots one sequence may hold at once on an image with `free` free slots: 2 on the image it works on (a near-miss
+ * pair side by side), 1 on its second image, never more than half the free slots. Fixed by the target's free quota,
+ * never by how many lanes run: a seed replays the same sequences whatever the slots granted.
  */
 export const sequenceSlots = (free: number, main: boolean): number => Math.max(0, Math.min(main ? 2 : 1, Math.ceil(free / 2)));
 
-/** Sequences the exploration runs side by side at most: lanes of `sequenceSlots` each, within the free quota. */
+/** Sequences the exploration runs side by side at most. */
 export const EXPLORE_LANES = 4;
 
+/** The images one sequence works on and the slots it holds on each. */
+export interface SequenceRoles {
+  main: string;
+  other?: string;
+  /** On the other image (IMS_OTHER_IMAGE_ID): no refused deletes there, the persona without permission is known to have none only on the image. */
+  swapped: boolean;
+  slots: Record<string, number>;
+}
+
 /**
- * A host for one sequence or one shrinking replay: the slots of one sequence (`slots`), and stems of its own,
+ * Sequence i's images, by its number alone: the even ones work on the image, the odd ones on the other image (with
+ * the image as their second one), so the lanes use both images' quotas, as the cases do.
+ */
+export function sequenceRoles(i: number, image: string, other: string | undefined, free: Record<string, number>): SequenceRoles {
+  const slots = (main: string, second?: string) => ({ [main]: sequenceSlots(free[main] ?? 0, true), ...(second ? { [second]: sequenceSlots(free[second] ?? 0, false) } : {}) });
+  if (i % 2 === 1 && other && sequenceSlots(free[other] ?? 0, true) > 0) return { main: other, other: image, swapped: true, slots: slots(other, image) };
+  return { main: image, other, swapped: false, slots: slots(image, other) };
+}
+
+/** The slots to reserve for `lanes` sequences side by side: at most those of the first `lanes` sequences, at least what any one sequence holds. */
+export function exploreReservation(lanes: number, image: string, other: string | undefined, free: Record<string, number>): Record<string, { want: number; atLeast: number }> {
+  const out: Record<string, { want: number; atLeast: number }> = {};
+  for (let i = 0; i < Math.max(2, lanes); i++) {
+    for (const [img, n] of Object.entries(sequenceRoles(i, image, other, free).slots)) {
+      const r = (out[img] ??= { want: 0, atLeast: 0 });
+      if (i < lanes) r.want += n;
+      r.atLeast = Math.max(r.atLeast, n);
+    }
+  }
+  for (const r of Object.values(out)) r.want = Math.max(r.want, r.atLeast);
+  return out;
+}
+
+/**
+ * A host for one sequence or one shrinking replay: its images and slots (`roles`), and stems of its own,
  * `<prefix><n>` with n of fixed width, so a key's length never depends on what ran before or beside it.
  */
-export function laneHost(host: ExploreHost, slots: Record<string, number>, prefix: string, width = 1): ExploreHost {
+export function laneHost(host: ExploreHost, roles: SequenceRoles, prefix: string, width = 1): ExploreHost {
   let n = 0;
   const lane: ExploreHost = Object.create(host) as ExploreHost; // every other member is the host's own
-  lane.slots = (image) => slots[image] ?? 0;
+  lane.mainImage = roles.main;
+  lane.otherImage = roles.other;
+  if (roles.swapped) {
+    lane.forbidden = undefined;
+    lane.otherProject = undefined;
+  }
+  lane.slots = (image) => roles.slots[image] ?? 0;
   lane.stem = () => `${prefix}${(n++).toString(36).padStart(width, '0')}`;
   return lane;
 }

@@ -17,7 +17,7 @@ import { authHeadersFor } from '../../harness/auth/credentials.js';
 import { newRunId } from '../../harness/run-id.js';
 import { DEFAULT_EXPLORE_REQUESTS } from '../../harness/explore/budget.js';
 import { explore, newSeed, type ExploreResult } from '../../harness/explore/explore.js';
-import { EXPLORE_LANES, sequenceSlots, standaloneHost } from '../../harness/explore/hosts.js';
+import { EXPLORE_LANES, exploreReservation, standaloneHost } from '../../harness/explore/hosts.js';
 import { reproductionText } from '../../harness/explore/reproduction.js';
 import { startReferenceTargets } from '../lib/reference-process.js';
 import { isMutantName } from '../../reference/mutants.js';
@@ -78,16 +78,16 @@ async function targetOf(env: Record<string, string>) {
   const images = [config.imageId, config.otherImageId!];
   const listings = await Promise.all(images.map((image) => owner.listTags({ image })));
   const baseline = Object.fromEntries(images.map((image, i) => [image, Object.fromEntries(listings[i]!)]));
-  // One sequence's slots as a suite run's exploration would have them on this target (from the free quota).
-  const each = Object.fromEntries(images.map((image, i) => [image, sequenceSlots(Math.max(0, config.tagQuota - listings[i]!.size), image === config.imageId)]));
-  /** Explores with `seed` in `n` lanes (each lane holding one sequence's slots). */
+  // The free quota a suite run's preflight would see on this target; the slots of `n` sequences side by side.
+  const free = Object.fromEntries(images.map((image, i) => [image, Math.max(0, config.tagQuota - listings[i]!.size)]));
+  /** Explores with `seed` in `n` lanes. */
   const run = (seed: number, n: number) => {
-    const slots = Object.fromEntries(Object.entries(each).map(([image, k]) => [image, k * n]));
+    const slots = Object.fromEntries(Object.entries(exploreReservation(n, config.imageId, config.otherImageId, free)).map(([image, r]) => [image, r.want]));
     const host = standaloneHost(
       { owner, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId },
       { runId: newRunId(), slots, baseline },
     );
-    return explore(host, { requests, seed, sequenceSlots: each, lanes: n });
+    return explore(host, { requests, seed, free, lanes: n });
   };
   return { run, log, dispose: () => context.dispose() };
 }
