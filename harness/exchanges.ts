@@ -1,5 +1,6 @@
 // One record per HTTP exchange: the evidence a verdict names. Redacted at creation, so nothing later can leak.
 import { redactHeaders, redactText } from './redact.js';
+import { currentUnit } from './work-unit.js';
 
 export type ExchangeRole = 'under-test' | 'fixture' | 'cleanup' | 'auth' | 'preflight' | 'probe';
 
@@ -30,6 +31,8 @@ export interface Exchange {
   attempt: number;
   startedAt: number;
   durationMs: number;
+  /** The independent piece of work it was sent for (harness/work-unit.ts): a lane's case, an exploration sequence. */
+  unit?: string;
   /** Contract check of a response of the operation under test (DT-11), computed on the full body. */
   contract?: { documentedStatus: boolean; errorBody?: { valid: boolean; errors: string[] } };
 }
@@ -73,7 +76,8 @@ export class ExchangeLog {
   constructor(private readonly origin = 'p') {}
 
   add(e: Omit<Exchange, 'seq' | 'id'>): Exchange {
-    const recorded = redactExchange({ ...e, id: `${this.origin}-${nextId()}`, seq: ++this.seq });
+    const unit = currentUnit();
+    const recorded = redactExchange({ ...e, ...(unit === undefined ? {} : { unit }), id: `${this.origin}-${nextId()}`, seq: ++this.seq });
     this.exchanges.push(recorded);
     return recorded;
   }

@@ -10,7 +10,8 @@ import { STEMLESS_KEYS } from '../data/unusual-keys.js';
 import { HarnessError } from '../harness/errors.js';
 import { ANNOTATION } from '../harness/outcome-protocol.js';
 import { explore } from '../harness/explore/explore.js';
-import { exploreSlots, factoryHost } from '../harness/explore/hosts.js';
+import { EXPLORE_LANES, exploreReservation, factoryHost, sequenceSlots } from '../harness/explore/hosts.js';
+import { Budget } from '../harness/explore/budget.js';
 import { reproductionText } from '../harness/explore/reproduction.js';
 
 test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711' }), async ({ api, config, broker, preflightRecord }, testInfo) => {
@@ -25,27 +26,31 @@ test('random sequences of tag operations keep the image exactly as the model say
   const lines: string[] = [];
   let result: Awaited<ReturnType<typeof explore>> | undefined;
   try {
-    // Slots come from the run's broker, within the free quota every test shares (both images together).
-    // At least one, at most exploreSlots(): waiting for all of them could hold up tests that wait for more while they
-    // hold some. A seed replays exactly when the same number is granted (run the exploration alone to be sure).
-    const want = (image: string) => exploreSlots(preflightRecord.freeSlots?.[image] ?? 0, image === config.imageId);
-    if (want(config.imageId) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
-    slots[config.imageId] = await factory.reserve(want(config.imageId), 1, config.imageId);
-    if (config.otherImageId && want(config.otherImageId) > 0) slots[config.otherImageId] = await factory.reserve(want(config.otherImageId), 1, config.otherImageId);
+    // Slots come from the run's broker, within the free quota every test shares (both images together): one
+    // sequence's slots at least, those of a few sequences side by side at most (one at a time on a target that loses
+    // overlapping writes). What one sequence holds follows from the free quota at preflight alone, so a seed replays
+    // whatever the broker could grant.
+    const free = Object.fromEntries(images.map((image) => [image, preflightRecord.freeSlots?.[image] ?? 0]));
+    if (sequenceSlots(free[config.imageId]!, true) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
+    const lanes = config.serialWrites ? 1 : Math.min(EXPLORE_LANES, new Budget(config.explore).sequenceParts().length);
+    for (const [image, r] of Object.entries(exploreReservation(lanes, config.imageId, config.otherImageId, free))) {
+      if (r.want > 0) slots[image] = await factory.reserve(r.want, r.atLeast, image);
+    }
     const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
     const host = factoryHost(
       { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId, exclusive: config.imageExclusive },
       factory,
       { slots, baseline, isSuiteKey: (k) => runOfKey(k)?.runId === preflightRecord.runId || isRecentRunKey(k, Date.now()) || STEMLESS_KEYS.has(k) },
     );
-    result = await explore(host, { requests: config.explore, seed: config.seed, log: (l) => lines.push(l) });
+    result = await explore(host, { requests: config.explore, seed: config.seed, free, lanes, log: (l) => lines.push(l) });
   } finally {
     const problems = await factory.cleanup();
     if (problems.length) await testInfo.attach('cleanup-problems.txt', { body: problems.join('\n'), contentType: 'text/plain' });
   }
   const r = result!;
   const note = (description: string) => testInfo.annotations.push({ type: ANNOTATION.observation, description });
-  note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}; tag slots ${Object.values(slots).join('+')}`);
+  note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s) in ${r.lanes} lane(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}; tag slots ${Object.values(slots).join('+')}`);
+  if (r.notRun) note(`exploration: ${r.notRun} of ${r.planned} sequence(s) not run: every lane holds a tag the target would not delete`);
   if (!config.forbidden) note('exploration: no deletes as the persona without permission (IMS_FORBIDDEN_* not configured)');
   if (r.leftovers.length) note(`exploration: could not remove ${r.leftovers.join(', ')} (the run's final check names them with the sweep command)`);
   if (r.unavailable) note(`exploration: ${r.unavailable} request(s) under test answered 503 and changed nothing: steps that did nothing`);

@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { curlCommand, shellQuote } from '../harness/curl.js';
 import { Budget } from '../harness/explore/budget.js';
 import { keyRecipe } from '../harness/explore/keys.js';
+import { sequenceSeed } from '../harness/explore/explore.js';
 import { redactExchange, type Exchange } from '../harness/exchanges.js';
 import { registerSecret } from '../harness/redact.js';
 
@@ -57,4 +58,27 @@ test('every generated key carries its stem, is encodable, and the catalogues com
     { numRuns: 500, seed: 42 },
   );
   for (const kind of ['plain', 'near-miss', 'unusual', 'text']) assert.ok(labels.has(kind), `no ${kind} key in 500 draws`);
+});
+
+test("the search's share is cut into sequences in advance; a sequence's part limits it and counts in the whole", () => {
+  const b = new Budget(400);
+  const parts = b.sequenceParts();
+  assert.equal(parts.reduce((n, p) => n + p, 0), 240);
+  assert.ok(parts.length > 1 && parts.every((p) => p === parts[0]), `${parts}`);
+  assert.deepEqual(new Budget(10).sequenceParts(), [6]);
+  const part = b.part(parts[0]!);
+  part.charge(parts[0]!);
+  assert.equal(part.affords(1), false);
+  assert.equal(b.used.explore, parts[0]);
+  const other = b.part(parts[1]!);
+  other.close();
+  assert.equal(other.affords(1), false);
+});
+
+test("a sequence's seed depends on the exploration's seed and its number only", () => {
+  const seeds = Array.from({ length: 8 }, (_, i) => sequenceSeed(42, i));
+  assert.equal(new Set(seeds).size, 8);
+  assert.deepEqual(seeds, Array.from({ length: 8 }, (_, i) => sequenceSeed(42, i)));
+  assert.notEqual(sequenceSeed(43, 0), seeds[0]);
+  assert.ok(seeds.every((s) => Number.isInteger(s) && s >= 0 && s <= 0x7fffffff));
 });

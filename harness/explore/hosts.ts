@@ -17,10 +17,65 @@ function valuesFor(): (key: string) => string {
 }
 
 /**
- * Tag slots the exploration asks for on an image with `free` free slots: half of them at most (the other tests of
- * the run need theirs), 6 on the main image and 2 on the other one at most. The seed runs use the same numbers.
+ * Tag slots one sequence may hold at once on an image with `free` free slots: 2 on the image it works on (a near-miss
+ * pair side by side), 1 on its second image, never more than half the free slots. Fixed by the target's free quota,
+ * never by how many lanes run: a seed replays the same sequences whatever the slots granted.
  */
-export const exploreSlots = (free: number, main: boolean): number => Math.min(main ? 6 : 2, Math.ceil(free / 2));
+export const sequenceSlots = (free: number, main: boolean): number => Math.max(0, Math.min(main ? 2 : 1, Math.ceil(free / 2)));
+
+/** Sequences the exploration runs side by side at most. */
+export const EXPLORE_LANES = 4;
+
+/** The images one sequence works on and the slots it holds on each. */
+export interface SequenceRoles {
+  main: string;
+  other?: string;
+  /** On the other image (IMS_OTHER_IMAGE_ID): no refused deletes there, the persona without permission is known to have none only on the image. */
+  swapped: boolean;
+  slots: Record<string, number>;
+}
+
+/**
+ * Sequence i's images, by its number alone: the even ones work on the image, the odd ones on the other image (with
+ * the image as their second one), so the lanes use both images' quotas, as the cases do.
+ */
+export function sequenceRoles(i: number, image: string, other: string | undefined, free: Record<string, number>): SequenceRoles {
+  const slots = (main: string, second?: string) => ({ [main]: sequenceSlots(free[main] ?? 0, true), ...(second ? { [second]: sequenceSlots(free[second] ?? 0, false) } : {}) });
+  if (i % 2 === 1 && other && sequenceSlots(free[other] ?? 0, true) > 0) return { main: other, other: image, swapped: true, slots: slots(other, image) };
+  return { main: image, other, swapped: false, slots: slots(image, other) };
+}
+
+/** The slots to reserve for `lanes` sequences side by side: at most those of the first `lanes` sequences, at least what any one sequence holds. */
+export function exploreReservation(lanes: number, image: string, other: string | undefined, free: Record<string, number>): Record<string, { want: number; atLeast: number }> {
+  const out: Record<string, { want: number; atLeast: number }> = {};
+  for (let i = 0; i < Math.max(2, lanes); i++) {
+    for (const [img, n] of Object.entries(sequenceRoles(i, image, other, free).slots)) {
+      const r = (out[img] ??= { want: 0, atLeast: 0 });
+      if (i < lanes) r.want += n;
+      r.atLeast = Math.max(r.atLeast, n);
+    }
+  }
+  for (const r of Object.values(out)) r.want = Math.max(r.want, r.atLeast);
+  return out;
+}
+
+/**
+ * A host for one sequence or one shrinking replay: its images and slots (`roles`), and stems of its own,
+ * `<prefix><n>` with n of fixed width, so a key's length never depends on what ran before or beside it.
+ */
+export function laneHost(host: ExploreHost, roles: SequenceRoles, prefix: string, width = 1): ExploreHost {
+  let n = 0;
+  const lane: ExploreHost = Object.create(host) as ExploreHost; // every other member is the host's own
+  lane.mainImage = roles.main;
+  lane.otherImage = roles.other;
+  if (roles.swapped) {
+    lane.forbidden = undefined;
+    lane.otherProject = undefined;
+  }
+  lane.slots = (image) => roles.slots[image] ?? 0;
+  lane.stem = () => `${prefix}${(n++).toString(36).padStart(width, '0')}`;
+  return lane;
+}
 
 type Common = Pick<ExploreHost, 'owner' | 'forbidden' | 'otherProject' | 'mainImage' | 'otherImage' | 'exclusive'>;
 
@@ -48,12 +103,14 @@ export function standaloneHost(
   common: Common,
   opts: { runId: string; slots: Record<string, number>; baseline: Record<string, Record<string, string | null>> },
 ): ExploreHost {
-  let n = 0;
+  let stems = 0;
   const prefix = runPrefix(opts.runId);
   const valueOf = valuesFor();
   return {
     ...common,
-    stem: () => `${prefix}s${(++n).toString(36)}_`, // prefix-free, as the tag factory's
+    // Of fixed width: an exploration's keys are as long on this host as on any other (a replay's compare as text);
+    // the closing `_` keeps stems prefix-free, as the tag factory's.
+    stem: () => `${prefix}s${(stems++).toString(36).padStart(4, '0')}_`,
     baseline: (image) => opts.baseline[image] ?? {},
     isSuiteKey: (key) => key.startsWith(prefix),
     slots: (image) => opts.slots[image] ?? 0,

@@ -11,7 +11,7 @@ export function reproductionText(r: ExploreResult, failure: Failure): string {
   const lines = [
     `${f.requirement}: ${f.claim}`,
     '',
-    `Found by the stateful exploration, seed ${r.seed}. Replay: IMS_SEED=${r.seed} npm run conformance (same target, same IMS_EXPLORE=${r.requests.limit}).`,
+    `Found by the stateful exploration, seed ${r.seed}, sequence ${r.failingSequence ?? '?'} of ${r.planned}${r.failingImage ? ` ("the image" in its commands is ${r.failingImage})` : ''}. Replay: IMS_SEED=${r.seed} npm run conformance (same target, same IMS_EXPLORE=${r.requests.limit}; any number of lanes).`,
     shrunk
       ? `Shrunk from ${r.original!.steps.length} commands (${r.original!.exchanges.length} requests) to ${failure.steps.length} commands (${failure.exchanges.length} requests) in ${r.shrinkSteps} steps${r.shrinkBudgetSpent ? '; the shrinking budget ran out, so a shorter sequence may exist' : ''}.`
       : `Not shrunk${r.shrinkBudgetSpent ? ' (the shrinking budget ran out)' : ' (no shorter sequence still showed it)'}: the sequence as found.`,

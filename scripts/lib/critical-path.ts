@@ -19,3 +19,18 @@ export function longestChain(exchanges: readonly Timed[]): number {
   }
   return Math.max(0, ...best);
 }
+
+/**
+ * The chain one test needs by itself: its requests outside any work unit (set-up, listings around its lanes) plus
+ * the longest chain of one unit (a lane's case, an exploration sequence: harness/work-unit.ts). Units are
+ * independent, so however many run side by side, no run of the test can be shorter than this.
+ */
+export function inherentChain(exchanges: readonly (Timed & { unit?: string })[]): number {
+  const units = new Map<string, Timed[]>();
+  const outside: Timed[] = [];
+  for (const e of exchanges) {
+    if (e.unit === undefined) outside.push(e);
+    else units.set(e.unit, [...(units.get(e.unit) ?? []), e]);
+  }
+  return longestChain(outside) + Math.max(0, ...[...units.values()].map(longestChain));
+}
