@@ -4,6 +4,7 @@
 import type { Requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
 import { ANNOTATION, decodeFinding, isSkipKind, type Finding, type SkipKind } from '../harness/outcome-protocol.js';
+import { EXIT } from './exit-codes.js';
 
 export type { SkipKind } from '../harness/outcome-protocol.js';
 export type TestOutcome = 'pass' | 'fail' | 'error' | 'skipped';
@@ -128,14 +129,14 @@ export function verdictOf(requirements: RequirementRecord[], fatal: string[], op
 }
 
 /** Exit code 3: the run left tags of its own on the target (whatever the verdict, short of ERROR). */
-export const EXIT_LEFT_TAGS = 3;
+export const EXIT_LEFT_TAGS = EXIT.leftTags;
 
 /**
  * 0 conformant, 1 not shown conformant (a failure, or required requirements not exercised), 2 unusable, 3 the
- * target was not left as found (tags of this run remain: the sweep removes them).
+ * target was not left as found (tags of this run remain: the sweep removes them). The table: reporter/exit-codes.ts.
  */
 export function exitCodeOf(v: Verdict, leftTags = 0): number {
-  if (v === 'ERROR') return 2;
-  if (leftTags > 0) return EXIT_LEFT_TAGS;
-  return v === 'CONFORMANT' ? 0 : 1;
+  if (v === 'ERROR') return EXIT.unusable;
+  if (leftTags > 0) return EXIT.leftTags;
+  return v === 'CONFORMANT' ? EXIT.conformant : EXIT.nonConformant;
 }
