@@ -5,6 +5,7 @@ import type { Requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
 import { ANNOTATION, decodeFinding, isSkipKind, type Finding, type SkipKind } from '../harness/outcome-protocol.js';
 import { EXIT } from './exit-codes.js';
+import { describePartial, partialCoverage, partlyLeftOut, type PartialCoverage } from './partial.js';
 
 export type { SkipKind } from '../harness/outcome-protocol.js';
 export type TestOutcome = 'pass' | 'fail' | 'error' | 'skipped';
@@ -41,6 +42,8 @@ export interface RequirementRecord {
   /** Why a skipped requirement was skipped; `not-applicable` ones do not keep a run from CONFORMANT. */
   skipKind?: SkipKind;
   reason?: string;
+  /** A pass some of whose tests did not run (reporter/partial.ts). */
+  partial?: PartialCoverage;
   tests: string[];
   evidence: string[];
 }
@@ -77,9 +80,9 @@ export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 's
 
 /**
  * A test-scope requirement decided by every test: fail (any test found it broken) > error (one of its tests could
- * not run) > skipped (configuration, blocked) > pass > not exercised.
+ * not run) > skipped (configuration, blocked) > pass > not exercised. A pass beside tests that did not run is partial.
  */
-export function decideByTests(id: string, all: readonly TestRecord[]): Pick<RequirementRecord, 'outcome' | 'skipKind' | 'reason' | 'evidence'> {
+export function decideByTests(id: string, all: readonly TestRecord[]): Pick<RequirementRecord, 'outcome' | 'skipKind' | 'reason' | 'evidence' | 'partial'> {
   const tests = all.filter((t) => t.requirement === id);
   const breaking = all.filter((t) => t.breaks?.includes(id));
   if (breaking.length) {
@@ -94,22 +97,26 @@ export function decideByTests(id: string, all: readonly TestRecord[]): Pick<Requ
   const applicable = tests.filter((t) => t.skipKind !== 'not-applicable');
   if (!applicable.length) return { outcome: 'skipped', skipKind: 'not-applicable', reason: tests[0]!.reason, evidence: [] };
   const held = applicable.filter((t) => t.skipKind === 'not-configured' || t.skipKind === 'blocked');
-  // One blocked test (tried, could not judge) outweighs any number left out by configuration.
-  if (held.length) return { outcome: 'skipped', skipKind: held.some((t) => t.skipKind === 'blocked') ? 'blocked' : 'not-configured', reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
   // A test that failed only for other requirements' findings still ran its own checks to the end (findings are soft).
   const ran = applicable.filter((t) => t.outcome === 'pass' || t.outcome === 'fail');
+  // One blocked test (tried, could not judge) outweighs any number left out by configuration; tests left out by
+  // configuration beside tests that ran make a partial pass (below), which the verdict counts as not exercised.
+  const blocked = held.some((t) => t.skipKind === 'blocked');
+  if (held.length && (blocked || !ran.length)) return { outcome: 'skipped', skipKind: blocked ? 'blocked' : 'not-configured', reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
   const notExercised = applicable.filter((t) => t.skipKind === 'not-exercised');
-  const cases = notExercised.length + ran.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
-  if (ran.length) return { outcome: 'pass', reason: cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };
+  const cases = ran.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
+  const inside = cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined;
+  const partial = partialCoverage(applicable, ran);
+  if (ran.length) return { outcome: 'pass', ...(partial ? { partial } : {}), reason: [partial && describePartial(partial), inside].filter(Boolean).join('; ') || undefined, evidence: [] };
   return { outcome: 'skipped', skipKind: 'not-exercised', reason: notExercised.map((t) => t.reason).join(' | '), evidence: [] };
 }
 
-/** A skipped requirement the run did not exercise because of how it was started: filtered out, or not configured. */
-export const leftOutByChoice = (r: RequirementRecord): boolean => r.outcome === 'skipped' && r.skipKind === 'not-configured';
+/** A requirement the run did not (wholly) exercise because of how it was started: filtered out, or not configured. */
+export const leftOutByChoice = (r: RequirementRecord): boolean => (r.outcome === 'skipped' && r.skipKind === 'not-configured') || partlyLeftOut(r);
 
-/** Required requirements the run did not exercise (neither decided nor inapplicable to the dialect). */
+/** Required requirements the run did not exercise (neither decided nor inapplicable to the dialect), or not wholly. */
 export const unexercisedRequired = (requirements: RequirementRecord[]): RequirementRecord[] =>
-  requirements.filter((r) => r.tier === 'required' && r.outcome === 'skipped' && r.skipKind !== 'not-applicable');
+  requirements.filter((r) => r.tier === 'required' && ((r.outcome === 'skipped' && r.skipKind !== 'not-applicable') || partlyLeftOut(r)));
 
 /**
  * `fatal`: the run itself is untrustworthy (preflight failed, other people's tags were lost).

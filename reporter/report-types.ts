@@ -4,7 +4,7 @@ import type { Shard } from './run-record.js';
 import type { ProductIdentity } from './product.js';
 
 /** The version of report.json's shape (reporter/report.schema.json); docs/REPORT-SCHEMA.md says when it changes. */
-export const REPORT_SCHEMA_VERSION = '1.0.0';
+export const REPORT_SCHEMA_VERSION = '1.1.0';
 
 export type ReportedTest = Omit<TestRecord, 'exchanges'> & {
   requests: number;
