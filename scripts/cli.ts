@@ -62,7 +62,7 @@ Shards: ims-conformance run -- --shard=1/2 (each shard on its own images), then 
   sweep: `usage: ims-conformance sweep [options]
 ${TARGET_HELP}
   --apply               delete what it lists (default: list only)
-  --ttl-hours N         a run not known to this machine's ledgers counts as over N hours after it started`,
+  --ttl-hours N         a run not known to this machine's ledgers counts as over N hours after it started (default 6)`,
   selftest: `usage: ims-conformance selftest [--out DIR] [--mutant NAME ...] [--concurrency N]
   Runs the suite against the reference target (must be CONFORMANT) and each mutant (must be caught).`,
 };

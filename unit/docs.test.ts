@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, EXIT_MEANING } from '../reporter/exit-codes.js';
 import { exitCodeOf, type Verdict } from '../reporter/outcomes.js';
+import { LEFTOVER_TTL_MS } from '../harness/preflight.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/ims-conformance.js', ...args], { encoding: 'utf8' });
 const README = readFileSync('README.md', 'utf8');
@@ -80,4 +81,10 @@ test('every command answers --help with its own usage line, the reference target
     assert.match(h.stdout, new RegExp(`^usage: ims-conformance ${c}\\b`), c);
     assert.doesNotMatch(h.stdout, /\.key\.pem/, c);
   }
+});
+
+test("sweep's --ttl-hours default, in its --help and the README, is the code's", () => {
+  const hours = LEFTOVER_TTL_MS / 3_600_000;
+  assert.match(cli('sweep', '--help').stdout, new RegExp(`--ttl-hours N .*\\(default ${hours}\\)`));
+  assert.match(README, new RegExp(`\\| \`--apply\`, \`--ttl-hours N\` \\| .*\\(${hours}\\) \\|`));
 });
