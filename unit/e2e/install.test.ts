@@ -137,7 +137,9 @@ test('from the repository by git URL (a local bare clone): npm install -g, nothi
   // HEAD names main, as on GitHub (npm reads HEAD from ls-remote).
   execFileSync('git', ['init', '-q', '--bare', '--initial-branch=main', bare]);
   // The working tree as it is (tracked files, uncommitted changes included), else HEAD.
-  const commit = execFileSync('git', ['stash', 'create'], { cwd: ROOT, encoding: 'utf8' }).trim() || 'HEAD';
+  // (A machine without a git identity can still make that commit object: it is named here, and never leaves the test.)
+  const identity = { GIT_AUTHOR_NAME: 'install check', GIT_AUTHOR_EMAIL: 'install-check@localhost', GIT_COMMITTER_NAME: 'install check', GIT_COMMITTER_EMAIL: 'install-check@localhost' };
+  const commit = execFileSync('git', ['stash', 'create'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, ...identity } }).trim() || 'HEAD';
   execFileSync('git', ['push', '-q', bare, `${commit}:refs/heads/main`, ...(ref ? [`${commit}:refs/tags/${ref}`] : [])], { cwd: ROOT });
   const prefix = join(work, 'global-git');
   const env = envFor(prefix);
