@@ -7,7 +7,7 @@ import { MUTANTS, isMutantName, type MutantName } from './mutants.js';
 import { parseSeed, randomSeed } from './seed.js';
 import { NEIGHBOUR_KINDS, type NeighbourKind } from './neighbour.js';
 
-const USAGE = `usage: npm run reference -- [options]
+const USAGE = `usage: ims-conformance reference [options]   (in a clone of the repository: npm run reference -- [options])
   --port N                    listen port (default 8080; 0 picks a free one)
   --host H                    listen address (default 127.0.0.1)
   --latency-ms N              delay every response by N ms

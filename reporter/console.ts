@@ -5,8 +5,9 @@ import { stuckExplanation } from '../harness/leftovers.js';
 export function consoleSummary(r: ConformanceReport): string {
   const out: string[] = [''];
   for (const q of r.requirements) {
-    const mark = { pass: 'PASS', fail: 'FAIL', skipped: 'SKIP', error: 'ERR ' }[q.outcome];
-    out.push(`  ${mark}  ${q.id} [${q.tier}] ${q.title}${q.outcome !== 'pass' && q.reason ? ` — ${said(q)}` : ''}`);
+    // A partial pass says how much ran and what did not (reporter/partial.ts), never a bare PASS or SKIP.
+    const mark = q.partial ? 'PASS (partial)' : { pass: 'PASS', fail: 'FAIL', skipped: 'SKIP', error: 'ERR ' }[q.outcome];
+    out.push(`  ${mark}  ${q.id} [${q.tier}] ${q.title}${(q.outcome !== 'pass' || q.partial) && q.reason ? ` — ${said(q)}` : ''}`);
   }
   for (const f of r.fatal) out.push(`  harness: ${f}`);
   // The stateful exploration's seed (every run) and, after a failure, its shrunk reproduction with curl lines.
@@ -40,11 +41,13 @@ export function consoleSummary(r: ConformanceReport): string {
   const notExercised = r.notExercised ?? [];
   if (notExercised.length) {
     const how = r.strict ? 'required by --strict' : r.verdict === 'CONFORMANT' ? 'judged only on what it exercised; --strict makes this INCOMPLETE' : 'see above';
-    out.push(`  not exercised: ${notExercised.map((n) => n.id).join(', ')} (${how})`);
+    const of = (id: string) => r.requirements.find((q) => q.id === id)?.partial;
+    out.push(`  not exercised: ${notExercised.map((n) => { const p = of(n.id); return p ? `${n.id} (partly: ${p.exercised} of ${p.of} cases ran)` : n.id; }).join(', ')} (${how})`);
   }
   const count = r.counts;
+  const partials = r.requirements.filter((q) => q.partial).length;
   out.push(
-    `verdict: ${r.verdict}${r.verdict === 'CONFORMANT' && notExercised.length ? ' (partial: on what it exercised)' : ''} — ${r.requirements.length} requirements: ${count.pass} pass, ${count.fail} fail, ${count.skipped} skipped, ${count.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests`,
+    `verdict: ${r.verdict}${r.verdict === 'CONFORMANT' && notExercised.length ? ' (partial: on what it exercised)' : ''} — ${r.requirements.length} requirements: ${count.pass} pass${partials ? ` (${partials} partial)` : ''}, ${count.fail} fail, ${count.skipped} skipped, ${count.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests`,
   );
   return `${out.map(clip).join('\n')}\n`;
 }

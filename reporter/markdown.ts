@@ -31,14 +31,16 @@ function reproduceBlock(lines: string[] | undefined, indent: string): string[] {
 export function renderMarkdown(r: ConformanceReport): string {
   const out: string[] = [];
   const target = r.target ? `${String(r.target.endpoint)} (${String(r.target.dialect)} dialect${r.target.embedded ? ', embedded reference target' : ''})` : 'unknown target';
+  const partials = r.requirements.filter((q) => q.partial).length;
   out.push(`# Conformance: ${r.verdict}`, '');
-  out.push(`**${r.verdict}** against ${target} — ${r.requirements.length} requirements: ${r.counts.pass} pass, ${r.counts.fail} fail, ${r.counts.skipped} skipped, ${r.counts.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests in ${(r.run.durationMs / 1000).toFixed(1)} s.`);
+  out.push(`**${r.verdict}** against ${target} — ${r.requirements.length} requirements: ${r.counts.pass} pass${partials ? ` (${partials} partial)` : ''}, ${r.counts.fail} fail, ${r.counts.skipped} skipped, ${r.counts.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests in ${(r.run.durationMs / 1000).toFixed(1)} s.`);
   out.push('', `Suite ${r.suite.version}${r.suite.commit ? ` (${r.suite.commit.slice(0, 12)})` : ''}, spec sha256 ${r.spec.sha256.slice(0, 16)}…, run ${r.run.id ?? '?'}${r.run.shards ? `, merged from ${r.run.shards.length} shards` : ''}.`, '');
   for (const f of r.fatal) out.push(`> **The run is not usable:** ${f}`, '');
 
   out.push('| Requirement | Tier | Outcome | Tests | Note |', '| --- | --- | --- | --- | --- |');
   for (const q of r.requirements) {
-    out.push(`| ${q.id} ${cell(q.title, 70)} | ${q.tier} | ${MARK[q.outcome]} | ${q.tests.length || 'whole run'} | ${q.outcome === 'pass' ? '' : cell(reasonLines(q.reason)[0])} |`);
+    const partial = q.partial ? ` (partial: ${q.partial.exercised} of ${q.partial.of})` : '';
+    out.push(`| ${q.id} ${cell(q.title, 70)} | ${q.tier} | ${MARK[q.outcome]}${partial} | ${q.tests.length || 'whole run'} | ${q.outcome === 'pass' && !q.partial ? '' : cell(reasonLines(q.reason)[0])} |`);
   }
 
   const notPassed = r.requirements.filter((q) => q.outcome === 'fail' || q.outcome === 'error');
@@ -75,9 +77,12 @@ export function renderMarkdown(r: ConformanceReport): string {
   const exploration = r.observations.filter((o) => o.observation.startsWith('exploration: '));
   if (exploration.length) out.push('', '## Exploration', '', '```text', ...exploration.map((o) => o.observation.trimEnd()), '```');
 
-  // Cases a passing requirement could not judge (refused keys, keys listed under other names): never hidden by the pass.
+  // Cases a passing requirement could not judge (refused keys, keys listed under other names, a persona not
+  // configured beside cases that ran): never hidden by the pass.
+  // A partial pass's tests left out by configuration are listed with the rest: the pass does not hide them.
+  const partly = new Set(r.requirements.filter((q) => q.partial).map((q) => q.id));
   const notExercised = [
-    ...r.tests.filter((t) => t.skipKind === 'not-exercised').map((t) => `- ${t.requirement} ${t.title}: ${cell(t.reason, 300)}`),
+    ...r.tests.filter((t) => t.skipKind === 'not-exercised' || (t.skipKind === 'not-configured' && partly.has(t.requirement))).map((t) => `- ${t.requirement} ${t.title}: ${cell(t.reason, 300)}`),
     ...r.tests.flatMap((t) => (t.notExercised ?? []).map((c) => `- ${t.requirement} ${t.title}, case ${cell(c, 300)}`)),
   ];
   if (notExercised.length) out.push('', '## Not exercised', '', ...notExercised);

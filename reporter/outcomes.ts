@@ -5,6 +5,8 @@ import type { Requirement } from '../harness/spec.js';
 import type { Exchange } from '../harness/exchanges.js';
 import { ANNOTATION, decodeCases, decodeFinding, isSkipKind, type CaseCount, type Finding, type Retried503, type SkipKind } from '../harness/outcome-protocol.js';
 import type { ForeignChange } from '../harness/judge.js';
+import { EXIT } from './exit-codes.js';
+import { describePartial, partialCoverage, partlyLeftOut, type PartialCoverage } from './partial.js';
 
 export type { SkipKind } from '../harness/outcome-protocol.js';
 export type TestOutcome = 'pass' | 'fail' | 'error' | 'skipped';
@@ -58,6 +60,8 @@ export interface RequirementRecord {
   reason?: string;
   /** A failed requirement's distinct claims, one per finding (the console shows a few, report.md all). */
   claims?: string[];
+  /** A pass some of whose tests did not run (reporter/partial.ts). */
+  partial?: PartialCoverage;
   tests: string[];
   evidence: string[];
   /** For a failed requirement decided over the whole run: curl lines repeating the requests its evidence names. */
@@ -108,9 +112,9 @@ export function casesNotRun(t: Pick<TestRecord, 'cases' | 'cutShort'>): { notRun
 
 /**
  * A test-scope requirement decided by every test: fail (any test found it broken) > error (one of its tests could
- * not run) > skipped (configuration, blocked) > pass > not exercised.
+ * not run) > skipped (configuration, blocked) > pass > not exercised. A pass beside tests that did not run is partial.
  */
-export function decideByTests(id: string, all: readonly TestRecord[]): Pick<RequirementRecord, 'outcome' | 'skipKind' | 'reason' | 'claims' | 'evidence'> {
+export function decideByTests(id: string, all: readonly TestRecord[]): Pick<RequirementRecord, 'outcome' | 'skipKind' | 'reason' | 'claims' | 'evidence' | 'partial'> {
   const tests = all.filter((t) => t.requirement === id);
   const breaking = all.filter((t) => t.breaks?.includes(id));
   if (breaking.length) {
@@ -125,19 +129,23 @@ export function decideByTests(id: string, all: readonly TestRecord[]): Pick<Requ
   const applicable = tests.filter((t) => t.skipKind !== 'not-applicable');
   if (!applicable.length) return { outcome: 'skipped', skipKind: 'not-applicable', reason: tests[0]!.reason, evidence: [] };
   const held = applicable.filter((t) => t.skipKind === 'not-configured' || t.skipKind === 'blocked');
-  // One blocked test (tried, could not judge) outweighs any number left out by configuration.
-  if (held.length) return { outcome: 'skipped', skipKind: held.some((t) => t.skipKind === 'blocked') ? 'blocked' : 'not-configured', reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
   // A test that failed only for other requirements' findings ran its own checks to the end (findings are soft), unless
   // it was cut short or its cases say some never ran: then its requirement is not shown, at best not exercised.
   const ran = applicable.filter((t) => t.outcome === 'pass' || t.outcome === 'fail');
+  // One blocked test (tried, could not judge) outweighs any number left out by configuration; tests left out by
+  // configuration beside tests that ran make a partial pass (below), which the verdict counts as not exercised.
+  const blocked = held.some((t) => t.skipKind === 'blocked');
+  if (held.length && (blocked || !ran.length)) return { outcome: 'skipped', skipKind: blocked ? 'blocked' : 'not-configured', reason: [...new Set(held.map((t) => t.reason))].join(' | '), evidence: [] };
   const short = ran.flatMap((t) => {
     const n = casesNotRun(t);
     return n ? [`${t.title}: ${n.notRun} of ${n.planned} case(s) not exercised (${t.cutShort ? `the test ended early: ${(t.reason ?? t.outcome).split('\n')[0]}` : 'they never ran: see the test\'s not-exercised cases'})`] : [];
   });
   if (short.length) return { outcome: 'skipped', skipKind: 'not-exercised', reason: short.join(' | '), evidence: [] };
   const notExercised = applicable.filter((t) => t.skipKind === 'not-exercised');
-  const cases = notExercised.length + ran.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
-  if (ran.length) return { outcome: 'pass', reason: cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined, evidence: [] };
+  const cases = ran.reduce((n, t) => n + (t.notExercised?.length ?? 0), 0);
+  const inside = cases ? `${cases} case(s) not exercised (the target refused their keys or did not list them as sent; see those tests)` : undefined;
+  const partial = partialCoverage(applicable, ran);
+  if (ran.length) return { outcome: 'pass', ...(partial ? { partial } : {}), reason: [partial && describePartial(partial), inside].filter(Boolean).join('; ') || undefined, evidence: [] };
   return { outcome: 'skipped', skipKind: 'not-exercised', reason: notExercised.map((t) => t.reason).join(' | '), evidence: [] };
 }
 
@@ -161,12 +169,12 @@ function evidenceLines(tests: readonly TestRecord[], id: string): string[] {
   return lines;
 }
 
-/** A skipped requirement the run did not exercise because of how it was started: filtered out, or not configured. */
-export const leftOutByChoice = (r: RequirementRecord): boolean => r.outcome === 'skipped' && r.skipKind === 'not-configured';
+/** A requirement the run did not (wholly) exercise because of how it was started: filtered out, or not configured. */
+export const leftOutByChoice = (r: RequirementRecord): boolean => (r.outcome === 'skipped' && r.skipKind === 'not-configured') || partlyLeftOut(r);
 
-/** Required requirements the run did not exercise (neither decided nor inapplicable to the dialect). */
+/** Required requirements the run did not exercise (neither decided nor inapplicable to the dialect), or not wholly. */
 export const unexercisedRequired = (requirements: RequirementRecord[]): RequirementRecord[] =>
-  requirements.filter((r) => r.tier === 'required' && r.outcome === 'skipped' && r.skipKind !== 'not-applicable');
+  requirements.filter((r) => r.tier === 'required' && ((r.outcome === 'skipped' && r.skipKind !== 'not-applicable') || partlyLeftOut(r)));
 
 /**
  * `fatal`: the run itself is untrustworthy (preflight failed, other people's tags were lost).
@@ -186,14 +194,14 @@ export function verdictOf(requirements: RequirementRecord[], fatal: string[], op
 }
 
 /** Exit code 3: the run left tags of its own on the target (whatever the verdict, short of ERROR). */
-export const EXIT_LEFT_TAGS = 3;
+export const EXIT_LEFT_TAGS = EXIT.leftTags;
 
 /**
  * 0 conformant, 1 not shown conformant (a failure, or required requirements not exercised), 2 unusable, 3 the
- * target was not left as found (tags of this run remain: the sweep removes them).
+ * target was not left as found (tags of this run remain: the sweep removes them). The table: reporter/exit-codes.ts.
  */
 export function exitCodeOf(v: Verdict, leftTags = 0): number {
-  if (v === 'ERROR') return 2;
-  if (leftTags > 0) return EXIT_LEFT_TAGS;
-  return v === 'CONFORMANT' ? 0 : 1;
+  if (v === 'ERROR') return EXIT.unusable;
+  if (leftTags > 0) return EXIT.leftTags;
+  return v === 'CONFORMANT' ? EXIT.conformant : EXIT.nonConformant;
 }

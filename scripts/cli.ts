@@ -1,14 +1,15 @@
 // The `ims-conformance` command: one entry point for every use of the suite, with node:util's parseArgs. Configuration
 // precedence: flags, then the environment, then the env file (--env-file, default ./.env). Results go under the
-// current folder (--out, default ./results). Exit codes: 0 conformant (or no regression against a baseline), 1 not
-// shown conformant (or a regression), 2 unusable: bad input or configuration, unreachable target, tampered bundle.
-// Commands are imported only when used, so --help and --version answer at once.
+// current folder (--out, default ./results). Exit codes: reporter/exit-codes.ts (0 conformant, 1 not shown conformant,
+// 2 unusable, 3 the target not left as found). Commands are imported only when used, so --help and --version answer
+// at once; keygen, matrix and reference print their own --help, so it says what their code does.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import dotenv from 'dotenv';
 import { ROOT, TSX_IMPORT } from './lib/playwright.js';
+import { EXIT_MEANING } from '../reporter/exit-codes.js';
 
 const VERSION = (JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -27,7 +28,8 @@ const USAGE = `usage: ims-conformance <command> [options]
   reference    start the reference target, to compare a service with it
   selftest     run the suite against the reference target and its deliberate faults (mutants)
 Every command takes --help and --version. Configuration: IMS_* variables, see ims-conformance run --help.
-Exit codes: 0 conformant, 1 not shown conformant (or a regression against --baseline), 2 unusable or bad input.`;
+Exit codes:
+${Object.entries(EXIT_MEANING).map(([code, meaning]) => `  ${code}  ${meaning}`).join('\n')}`;
 
 const HELP: Record<string, string> = {
   run: `usage: ims-conformance run [options] [-- playwright test options]
@@ -53,8 +55,6 @@ Always strict; no filters. Check the bundle with: ims-conformance verify DIR`,
   --require-signature   an unsigned bundle is refused (exit 2)
   Exit 0: the bundle is intact and the target conformant; 1: intact, not conformant or incomplete;
   2: the bundle was altered, is incomplete, was judged against another spec, or its signature does not verify.`,
-  keygen: 'usage: ims-conformance keygen [--out PREFIX]: writes PREFIX.key.pem (mode 0600) and PREFIX.pub.pem',
-  matrix: 'usage: ims-conformance matrix BUNDLE... [--out DIR] [--trust-key PUB]...: matrix.html and matrix.md',
   merge: `usage: ims-conformance merge [options]
   --out DIR             results folder whose blob/ holds every shard's blob report and run record (default ./results)
   --strict, --baseline FILE, --write-baseline FILE   as for run
@@ -62,8 +62,7 @@ Shards: ims-conformance run -- --shard=1/2 (each shard on its own images), then 
   sweep: `usage: ims-conformance sweep [options]
 ${TARGET_HELP}
   --apply               delete what it lists (default: list only)
-  --ttl-hours N         a run not known to this machine's ledgers counts as over N hours after it started`,
-  reference: 'usage: ims-conformance reference [reference options]: see ims-conformance reference --help',
+  --ttl-hours N         a run not known to this machine's ledgers counts as over N hours after it started (default 6)`,
   selftest: `usage: ims-conformance selftest [--out DIR] [--mutant NAME ...] [--concurrency N]
   Runs the suite against the reference target (must be CONFORMANT) and each mutant (must be caught).`,
 };
@@ -249,7 +248,6 @@ export async function main(argv: string[]): Promise<number> {
   if (name === 'keygen' || name === 'matrix') {
     // Their own arguments (bundles, keys) and --help: parsed by the command itself.
     if (rest.includes('--version') || rest.includes('-V')) return out(0, VERSION);
-    if (rest.includes('--help') || rest.includes('-h')) return out(0, HELP[name]!);
     const { exitCode, message } = name === 'keygen' ? (await import('./keygen.js')).keygen(rest) : (await import('./matrix.js')).matrix(rest);
     return out(exitCode === 2 ? 2 : 0, exitCode === 2 ? `ims-conformance ${name}: ${message}` : message) || exitCode;
   }

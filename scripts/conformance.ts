@@ -1,5 +1,6 @@
 // `npm run conformance`: validates the configuration, runs the suite through Playwright, and exits with the
-// verdict: 0 conformant, 1 not shown conformant, 2 unusable (configuration, target or harness).
+// verdict: 0 conformant, 1 not shown conformant, 2 unusable (configuration, target or harness), 3 tags of the run
+// left on the target (reporter/exit-codes.ts).
 // The self-test and the benchmark call runConformance() too: the same entry point a user has.
 import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
@@ -13,8 +14,9 @@ import { newRunId } from '../harness/run-id.js';
 import { transportEnv } from '../harness/transport.js';
 import { GATE_RUN_VARIABLE, preflightGate } from '../harness/preflight-gate.js';
 import { PLAYWRIGHT_CLI, ROOT, playwrightEnv } from './lib/playwright.js';
+import { EXIT } from '../reporter/exit-codes.js';
 
-export const EXIT = { conformant: 0, nonConformant: 1, unusable: 2 } as const;
+export { EXIT };
 
 export interface ConformanceRun {
   exitCode: number;

@@ -1,6 +1,7 @@
 // The example workflow and the composite action: valid against SchemaStore's schemas of GitHub workflow and action
-// files (vendored in .github/schemas), and true to what they promise users: a current Node LTS, the permissions their
-// actions need, advisory findings shown without failing the job, shards run through the CLI and merged to one verdict.
+// files (vendored in .github/schemas), and true to what they promise users: Node versions the engines admit, the
+// permissions their actions need, advisory findings shown without failing the job, shards run through the CLI and
+// merged to one verdict; the release publishes with provenance only after the checks passed on every Node it admits.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -18,7 +19,21 @@ const problems = (validate: ValidateFunction, value: unknown) =>
 
 const WORKFLOWS = readdirSync(join('.github', 'workflows')).filter((f) => /\.ya?ml$/.test(f)).map((f) => join('.github', 'workflows', f));
 type Step = { uses?: string; run?: string; with?: Record<string, unknown>; if?: string };
-type Job = { steps?: Step[]; permissions?: Record<string, string>; 'continue-on-error'?: unknown };
+type Job = { steps?: Step[]; permissions?: Record<string, string>; 'continue-on-error'?: unknown; strategy?: { matrix?: Record<string, unknown> } };
+
+/** The Node major versions a setup-node step sets up: a number, or `${{ matrix.X }}` resolved through the job's matrix. */
+function nodeVersions(job: Job, step: Step): number[] {
+  const raw = String(step.with?.['node-version'] ?? '');
+  const m = /^\$\{\{\s*matrix\.(\w+)\s*\}\}$/.exec(raw);
+  const values = m ? job.strategy?.matrix?.[m[1]!] : [raw];
+  assert.ok(Array.isArray(values) && values.length, `node-version ${raw}: no matrix values`);
+  return values.map((v) => {
+    assert.match(String(v), /^\d+$/, `node-version ${String(v)} is a major version`);
+    return Number(v);
+  });
+}
+const ENGINES = (JSON.parse(readFileSync('package.json', 'utf8')) as { engines: { node: string } }).engines.node;
+const ENGINES_FLOOR = Number(/^>=(\d+)$/.exec(ENGINES)?.[1]);
 type Workflow = { permissions?: Record<string, string>; jobs: Record<string, Job> };
 
 test('the workflows and action.yml are valid against SchemaStore\'s schemas', () => {
@@ -29,13 +44,13 @@ test('the workflows and action.yml are valid against SchemaStore\'s schemas', ()
   assert.notDeepEqual(problems(workflow, { on: 'push', jobs: { a: { 'runs-on': 'x', stepz: [] } } }), []);
 });
 
-test('the example workflow: current Node LTS, checks: write for the test report, advisory findings do not fail the job', () => {
+test('the workflows: Node versions package.json admits, checks: write for the test report, advisory findings do not fail the job', () => {
   for (const file of WORKFLOWS) {
     const wf = parse(readFileSync(file, 'utf8')) as Workflow;
     for (const [name, job] of Object.entries(wf.jobs)) {
       const steps = job.steps ?? [];
       for (const s of steps.filter((s) => s.uses?.startsWith('actions/setup-node'))) {
-        assert.ok(Number(s.with?.['node-version']) >= 22, `${file} ${name}: Node ${String(s.with?.['node-version'])} is not a maintained LTS`);
+        for (const v of nodeVersions(job, s)) assert.ok(v >= ENGINES_FLOOR, `${file} ${name}: Node ${v} is below package.json's engines (>=${ENGINES_FLOOR})`);
       }
       const reporter = steps.find((s) => s.uses?.startsWith('dorny/test-reporter'));
       if (reporter) {
@@ -62,4 +77,26 @@ test('the composite action installs the package, passes inputs through the envir
   for (const input of ['endpoint', 'image-id', 'auth-token', 'forbidden-auth-token', 'only', 'strict', 'baseline']) assert.ok(input in action.inputs, `input ${input}`);
   const upload = action.runs.steps.find((s) => s.uses?.startsWith('actions/upload-artifact'));
   assert.match(upload?.if ?? '', /always\(\)/, 'results are uploaded whatever the verdict');
+});
+
+test('the release: on a version tag, the checks on the engines floor and every Node the README names, then npm provenance and the tarball', () => {
+  const wf = parse(readFileSync(join('.github', 'workflows', 'release.yml'), 'utf8')) as Workflow & { on: { push?: { tags?: string[] } } };
+  assert.deepEqual(wf.on.push?.tags, ['v*']);
+  const checks = wf.jobs.checks!;
+  const tested = nodeVersions(checks, checks.steps!.find((s) => s.uses?.startsWith('actions/setup-node'))!);
+  assert.ok(tested.includes(ENGINES_FLOOR), `the engines floor (Node ${ENGINES_FLOOR}) is tested`);
+  const named = /Node\.js (\d+) or newer \(checked on ([\d, and]+)\)/.exec(readFileSync('README.md', 'utf8'));
+  assert.ok(named, "the README's prerequisites name the Node versions checked");
+  assert.equal(`>=${named[1]}`, ENGINES, 'the README names the engines floor');
+  assert.deepEqual(named[2]!.split(/,\s*|\s+and\s+/).map(Number), tested, 'the README names the versions the release checks on');
+  assert.ok(checks.steps!.some((s) => s.run?.trim() === 'npm test'), 'the checks are npm test');
+  const publish = wf.jobs.publish! as Job & { needs?: string | string[] };
+  assert.deepEqual([publish.needs].flat(), ['checks'], 'nothing is published before the checks passed');
+  assert.equal(publish.permissions?.['id-token'], 'write', 'provenance needs the OIDC token');
+  assert.equal(publish.permissions?.contents, 'write', 'the GitHub release needs contents: write');
+  const runs = (publish.steps ?? []).map((s) => s.run ?? '').join('\n');
+  const tarball = /npm publish "(\.\/ims-conformance-\$\{GITHUB_REF_NAME#v\}\.tgz)" --provenance/.exec(runs)?.[1];
+  assert.ok(tarball, 'npm publish --provenance of the packed tarball');
+  assert.match(runs, /gh release create "\$GITHUB_REF_NAME" "\.\/ims-conformance-\$\{GITHUB_REF_NAME#v\}\.tgz"/, 'the same tarball is attached to the release');
+  assert.match(runs, /test "\$GITHUB_REF_NAME" = "v\$version"/, 'the tag must name the package version');
 });

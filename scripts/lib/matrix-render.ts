@@ -77,7 +77,7 @@ export function cellOf(report: ConformanceReport, id: string, valid: boolean): C
   const ne = notExercised.length ? `, ${notExercised.length} not exercised` : '';
   switch (q.outcome) {
     case 'pass':
-      return { ...base, kind: 'pass', text: `pass${ne}` };
+      return { ...base, kind: 'pass', text: `pass${q.partial ? ` (partial: ${q.partial.exercised} of ${q.partial.of})` : ''}${ne}` };
     case 'fail':
       return q.tier === 'advisory' ? { ...base, kind: 'warning', text: `warning (advisory fail)${ne}` } : { ...base, kind: 'fail', text: `FAIL${ne}` };
     case 'error':
