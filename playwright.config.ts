@@ -1,8 +1,8 @@
 import { defineConfig } from '@playwright/test';
-import { prepareRun } from './harness/run-setup.js';
-import { EMBEDDED_SEED } from './harness/embedded-target.js';
+import { prepareRun } from './harness/run/run-setup.js';
+import { EMBEDDED_SEED } from './harness/run/embedded-target.js';
 import { reporters } from './reporter/reporter-list.js';
-import { runConfig } from './harness/config.js';
+import { runConfig } from './harness/run/config.js';
 
 const run = prepareRun();
 // The runner (npm run conformance) has validated the configuration; a direct `playwright test` with a bad one is
@@ -24,7 +24,7 @@ export default defineConfig({
   workers: config?.workers ?? 4,
   timeout: 60_000,
   outputDir: `${resultsDir}/test-output`,
-  globalSetup: './harness/global-setup.ts',
+  globalSetup: './harness/run/global-setup.ts',
   reporter: reporters(resultsDir, 'run'),
   webServer: run.embedded
     ? {

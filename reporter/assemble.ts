@@ -1,17 +1,17 @@
 // From the tests' records and the run records to the report: decide every requirement, then assemble report.json.
 import { requirements, specSha256 } from '../harness/spec.js';
-import { describeExchange, type Exchange } from '../harness/exchanges.js';
-import { curlCommand } from '../harness/curl.js';
+import { describeExchange, type Exchange } from '../harness/http/exchanges.js';
+import { curlCommand } from '../harness/http/curl.js';
 import { decideByTests, exitCodeOf, unexercisedRequired, verdictOf, type RequirementRecord, type TestRecord } from './outcomes.js';
 import { decideRunScope, type RunDecision } from './run-scope/index.js';
 import { suiteIdentity } from './identity.js';
 import type { RunRecord } from './run-record.js';
-import type { IntegrityRecord } from '../harness/run-files.js';
+import type { IntegrityRecord } from '../harness/run/run-files.js';
 import { REPORT_SCHEMA_VERSION, type ConformanceReport, type ReportedTest } from './report-types.js';
 import { productIdentity, runtimeVersions } from './product.js';
 import { decisiveExchanges, reproductionLines } from './curl.js';
 import { lossJudge, otherWriters, unavailability, type LossJudge } from './other-writers.js';
-import type { StuckTagRecord } from '../harness/run-files.js';
+import type { StuckTagRecord } from '../harness/run/run-files.js';
 
 /** The command that removes what a run left behind (it deletes only keys of the suite's own runs). */
 const SWEEP_COMMAND = 'npx ims-conformance sweep --apply';

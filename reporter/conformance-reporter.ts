@@ -4,11 +4,11 @@
 import type { FullConfig, FullResult, Reporter, TestCase, TestResult } from '@playwright/test/reporter';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describeConfig, runConfig } from '../harness/config.js';
-import { describeTransport, transportWarnings } from '../harness/transport.js';
-import { redactText } from '../harness/redact.js';
-import { registerConfigSecrets } from '../harness/secrets.js';
-import { writeJson } from '../harness/run-files.js';
+import { describeConfig, runConfig } from '../harness/run/config.js';
+import { describeTransport, transportWarnings } from '../harness/http/transport.js';
+import { redactText } from '../harness/http/redact.js';
+import { registerConfigSecrets } from '../harness/http/secrets.js';
+import { writeJson } from '../harness/run/run-files.js';
 import { testRecord } from './test-record.js';
 import { assembleReport, decideRequirements, fatalProblems } from './assemble.js';
 import { lossJudge } from './other-writers.js';

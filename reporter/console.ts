@@ -1,6 +1,6 @@
 // The end of the console output: one line per requirement, the run's own problems, what it left behind, the verdict.
 import type { ConformanceReport } from './report-types.js';
-import { stuckExplanation } from '../harness/leftovers.js';
+import { stuckExplanation } from '../harness/books/leftovers.js';
 
 export function consoleSummary(r: ConformanceReport): string {
   const out: string[] = [''];

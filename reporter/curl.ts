@@ -1,10 +1,10 @@
 // Which requests a failure's reproduction repeats: the exchanges its findings and failed assertions name by id
-// (harness/outcome-protocol.ts), never found again by their text. The lines come from the one builder, harness/curl.ts.
-import type { Exchange } from '../harness/exchanges.js';
-import { curlCommand } from '../harness/curl.js';
-import { evidenceIds } from '../harness/outcome-protocol.js';
+// (harness/run/outcome-protocol.ts), never found again by their text. The lines come from the one builder, harness/http/curl.ts.
+import type { Exchange } from '../harness/http/exchanges.js';
+import { curlCommand } from '../harness/http/curl.js';
+import { evidenceIds } from '../harness/run/outcome-protocol.js';
 
-export { curlCommand, shellQuote } from '../harness/curl.js';
+export { curlCommand, shellQuote } from '../harness/http/curl.js';
 
 /** The exchanges a test's annotations name as evidence, in the order they were recorded. */
 export function namedExchanges(exchanges: readonly Exchange[], annotations: readonly { type: string; description?: string }[]): Exchange[] {

@@ -1,7 +1,7 @@
 // results/report.md: one screen for a CI log or a pull request (the verdict and a table of requirements), then,
 // for each requirement that did not pass, the test, the reason and the request that showed it.
 import type { ConformanceReport } from './report-types.js';
-import { stuckExplanation } from '../harness/leftovers.js';
+import { stuckExplanation } from '../harness/books/leftovers.js';
 
 const MARK = { pass: '✅ pass', fail: '❌ fail', skipped: '⏭️ skipped', error: '⚠️ error' } as const;
 

@@ -1,8 +1,8 @@
 // The run's record of other writers and of a busy service: what changed on the images that no request of the run can
-// have caused (harness/judge.ts decides that per listing), which losses of tags present before the run are the run's
+// have caused (harness/books/judge.ts decides that per listing), which losses of tags present before the run are the run's
 // to answer for, and how many requests under test were sent again after a 503.
-import type { ForeignChange } from '../harness/judge.js';
-import type { IntegrityRecord } from '../harness/run-files.js';
+import type { ForeignChange } from '../harness/books/judge.js';
+import type { IntegrityRecord } from '../harness/run/run-files.js';
 import type { TestRecord } from './outcomes.js';
 
 export interface OtherWriters {

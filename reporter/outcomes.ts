@@ -1,14 +1,14 @@
 // The outcome model: per test, then per requirement, then the run's verdict. Pure functions over plain data, so
 // the reporter, the certify bundle verifier and the unit tests share one definition. Decisions come from types
-// (Playwright's status and the annotations of harness/outcome-protocol.ts), never from the wording of a message.
+// (Playwright's status and the annotations of harness/run/outcome-protocol.ts), never from the wording of a message.
 import type { Requirement } from '../harness/spec.js';
-import type { Exchange } from '../harness/exchanges.js';
-import { ANNOTATION, decodeCases, decodeFinding, isSkipKind, type CaseCount, type Finding, type Retried503, type SkipKind } from '../harness/outcome-protocol.js';
-import type { ForeignChange } from '../harness/judge.js';
+import type { Exchange } from '../harness/http/exchanges.js';
+import { ANNOTATION, decodeCases, decodeFinding, isSkipKind, type CaseCount, type Finding, type Retried503, type SkipKind } from '../harness/run/outcome-protocol.js';
+import type { ForeignChange } from '../harness/books/judge.js';
 import { EXIT } from './exit-codes.js';
 import { describePartial, partialCoverage, partlyLeftOut, type PartialCoverage } from './partial.js';
 
-export type { SkipKind } from '../harness/outcome-protocol.js';
+export type { SkipKind } from '../harness/run/outcome-protocol.js';
 export type TestOutcome = 'pass' | 'fail' | 'error' | 'skipped';
 export type RequirementOutcome = TestOutcome;
 export type Verdict = 'CONFORMANT' | 'NON-CONFORMANT' | 'INCOMPLETE' | 'ERROR';
@@ -45,7 +45,7 @@ export interface TestRecord {
   named?: Exchange[];
 }
 
-/** A finding as reported: the exchanges it names, by id, and each one's line (harness/exchanges.ts describeExchange). */
+/** A finding as reported: the exchanges it names, by id, and each one's line (harness/http/exchanges.ts describeExchange). */
 export type ShownFinding = Finding & { evidence: string[] };
 
 export interface RequirementRecord {

@@ -3,7 +3,7 @@ import type { RequirementRecord, TestRecord, Verdict } from './outcomes.js';
 import type { Shard } from './run-record.js';
 import type { ProductIdentity } from './product.js';
 import type { OtherWriters, Unavailability } from './other-writers.js';
-import type { StuckTagRecord } from '../harness/run-files.js';
+import type { StuckTagRecord } from '../harness/run/run-files.js';
 
 /** The version of report.json's shape (reporter/report.schema.json); docs/REPORT-SCHEMA.md says when it changes. */
 export const REPORT_SCHEMA_VERSION = '1.1.0';

@@ -3,7 +3,7 @@
 // report.json's `reproduce`, reporter/curl.ts), so the HTML report shows
 // them next to the exchanges. Built from the redacted exchanges: credentials appear as shell variables only.
 import type { Reporter, TestCase, TestResult } from '@playwright/test/reporter';
-import type { Exchange } from '../harness/exchanges.js';
+import type { Exchange } from '../harness/http/exchanges.js';
 import { namedExchanges, reproductionLines } from './curl.js';
 
 const REPRODUCE_ATTACHMENT = 'reproduce.sh';

@@ -3,8 +3,8 @@
 // another machine, without the shards' results/run folders) decides the verdict on the same facts as one run.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Exchange } from '../harness/exchanges.js';
-import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from '../harness/run-files.js';
+import type { Exchange } from '../harness/http/exchanges.js';
+import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from '../harness/run/run-files.js';
 
 export interface Shard {
   current: number;

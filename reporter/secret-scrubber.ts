@@ -2,10 +2,10 @@
 // JUnit, HTML, blob) sees them. Playwright's own error for a failed request carries a call log with the request's
 // headers, credentials included, even when the suite caught the error and went on.
 import type { Reporter, TestCase, TestResult, TestStep, TestError } from '@playwright/test/reporter';
-import { runConfig } from '../harness/config.js';
-import { registerConfigSecrets } from '../harness/secrets.js';
-import { redactText, registerSecret } from '../harness/redact.js';
-import { IAM_TOKEN_VARIABLES } from '../harness/preflight-gate.js';
+import { runConfig } from '../harness/run/config.js';
+import { registerConfigSecrets } from '../harness/http/secrets.js';
+import { redactText, registerSecret } from '../harness/http/redact.js';
+import { IAM_TOKEN_VARIABLES } from '../harness/run/preflight-gate.js';
 
 function scrub(error: TestError | undefined): void {
   if (!error) return;

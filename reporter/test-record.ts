@@ -1,10 +1,10 @@
 // One Playwright test result as the suite's TestRecord: requirement and id from its metadata, outcome from its
 // status and typed annotations (reporter/outcomes.ts), the exchanges it attached.
 import type { TestCase, TestResult } from '@playwright/test/reporter';
-import { describeExchange, type Exchange } from '../harness/exchanges.js';
-import { ANNOTATION, type Retried503 } from '../harness/outcome-protocol.js';
-import type { ForeignChange } from '../harness/judge.js';
-import { redactText } from '../harness/redact.js';
+import { describeExchange, type Exchange } from '../harness/http/exchanges.js';
+import { ANNOTATION, type Retried503 } from '../harness/run/outcome-protocol.js';
+import type { ForeignChange } from '../harness/books/judge.js';
+import { redactText } from '../harness/http/redact.js';
 import { testOutcome, type TestRecord } from './outcomes.js';
 import { namedExchanges } from './curl.js';
 

@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import { runConformance } from './conformance.js';
 import { startReference, suiteEnv } from './lib/reference-process.js';
 import { inherentChain, longestChain, type Timed } from './lib/critical-path.js';
-import { readJson } from '../harness/run-files.js';
+import { readJson } from '../harness/run/run-files.js';
 
 const { values } = parseArgs({ options: { latencies: { type: 'string', default: '0,50,200' }, repeats: { type: 'string', default: '3' } } });
 const LATENCIES = values.latencies.split(',').map(Number);

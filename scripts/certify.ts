@@ -8,10 +8,10 @@ import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, write
 import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
-import { ConfigError, describeConfig, loadConfig } from '../harness/config.js';
-import { registerConfigSecrets } from '../harness/secrets.js';
-import { redactText } from '../harness/redact.js';
-import { readJson, writeJson } from '../harness/run-files.js';
+import { ConfigError, describeConfig, loadConfig } from '../harness/run/config.js';
+import { registerConfigSecrets } from '../harness/http/secrets.js';
+import { redactText } from '../harness/http/redact.js';
+import { readJson, writeJson } from '../harness/run/run-files.js';
 import { SPEC_PATH } from '../harness/spec.js';
 import type { ConformanceReport } from '../reporter/report-types.js';
 import { sha256, writeManifest } from './lib/bundle.js';

@@ -129,7 +129,7 @@ async function gate(values: Values, resultsDir: string, exitCode: number): Promi
   const writeFile = values['write-baseline'] as string | undefined;
   if (!baselineFile && !writeFile) return exitCode;
   const { compareToBaseline, baselineExitCode, describeComparison, parseBaseline, renderBaseline } = await import('./lib/baseline.js');
-  const { readJson } = await import('../harness/run-files.js');
+  const { readJson } = await import('../harness/run/run-files.js');
   const report = readJson<import('../reporter/report-types.js').ConformanceReport>(join(resultsDir, 'report.json'));
   if (!report) return exitCode === 0 ? 2 : exitCode; // the run already said why
   let code = exitCode;
@@ -212,7 +212,7 @@ async function command(name: string, values: Values, positionals: string[], pass
         child.on('error', () => done(2));
         child.on('exit', (code) => done(code ?? 2));
       });
-      const { readJson } = await import('../harness/run-files.js');
+      const { readJson } = await import('../harness/run/run-files.js');
       const report = readJson<{ exitCode: number }>(join(env.IMS_RESULTS_DIR!, 'report.json'));
       if (!report) {
         process.stderr.write(`ims-conformance: the merge ended without a report (Playwright: ${status})\n`);

@@ -8,11 +8,11 @@ import { rmSync, openSync, closeSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig, unknownVariables, type SuiteConfig } from '../harness/config.js';
-import { readJson, runFile, writeJson, type PreflightRecord } from '../harness/run-files.js';
-import { newRunId } from '../harness/run-id.js';
-import { transportEnv } from '../harness/transport.js';
-import { GATE_RUN_VARIABLE, preflightGate } from '../harness/preflight-gate.js';
+import { ConfigError, loadConfig, unknownVariables, type SuiteConfig } from '../harness/run/config.js';
+import { readJson, runFile, writeJson, type PreflightRecord } from '../harness/run/run-files.js';
+import { newRunId } from '../harness/run/run-id.js';
+import { transportEnv } from '../harness/http/transport.js';
+import { GATE_RUN_VARIABLE, preflightGate } from '../harness/run/preflight-gate.js';
 import { PLAYWRIGHT_CLI, ROOT, playwrightEnv } from './lib/playwright.js';
 import { EXIT } from '../reporter/exit-codes.js';
 

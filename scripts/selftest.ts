@@ -16,7 +16,7 @@ import { EXIT_LEFT_TAGS } from '../reporter/outcomes.js';
 import { VARIANT_ARGS } from './selftest/variant.js';
 import { CERTIFY_WORKERS } from './certify.js';
 import { requirements } from '../harness/spec.js';
-import { readJson } from '../harness/run-files.js';
+import { readJson } from '../harness/run/run-files.js';
 
 interface Report {
   verdict: string;

@@ -8,16 +8,16 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import dotenv from 'dotenv';
-import { ConfigError, loadConfig, type SuiteConfig } from '../harness/config.js';
-import { openSession } from '../harness/session.js';
-import { isCleanedUp } from '../harness/tag-factory.js';
-import { registerConfigSecrets } from '../harness/secrets.js';
-import { redactText } from '../harness/redact.js';
-import { appendLedger, isRunAlive, ledgerFile, readAllLedgers } from '../harness/ledger.js';
-import { planSweep, stuckExplanation, type Leftover } from '../harness/leftovers.js';
-import { LEFTOVER_TTL_MS } from '../harness/preflight.js';
-import { caProblem, transportEnv } from '../harness/transport.js';
-import { writeJson } from '../harness/run-files.js';
+import { ConfigError, loadConfig, type SuiteConfig } from '../harness/run/config.js';
+import { openSession } from '../harness/run/session.js';
+import { isCleanedUp } from '../harness/books/tag-factory.js';
+import { registerConfigSecrets } from '../harness/http/secrets.js';
+import { redactText } from '../harness/http/redact.js';
+import { appendLedger, isRunAlive, ledgerFile, readAllLedgers } from '../harness/books/ledger.js';
+import { planSweep, stuckExplanation, type Leftover } from '../harness/books/leftovers.js';
+import { LEFTOVER_TTL_MS } from '../harness/run/preflight.js';
+import { caProblem, transportEnv } from '../harness/http/transport.js';
+import { writeJson } from '../harness/run/run-files.js';
 
 const USAGE = `usage: npm run sweep -- [--apply] [--ttl-hours N]
   Lists the tags earlier runs of the suite left on IMS_IMAGE_ID (and IMS_OTHER_IMAGE_ID); --apply deletes them.

@@ -4,7 +4,7 @@
 // The openstack dialect's tags have no values: there the test is not exercised, never passed.
 import { test, covers, finding, notExercised, skipAs, succeeded } from '../fixtures/index.js';
 import { VALUE_COLLISIONS, type ValueCollision } from '../data/colliding-values.js';
-import { describeExchange } from '../harness/exchanges.js';
+import { describeExchange } from '../harness/http/exchanges.js';
 
 const MOST_ON_MAIN = Math.max(...VALUE_COLLISIONS.map((c) => 1 + c.bystanders('k', 'v', 's').filter((b) => !b.other).length));
 

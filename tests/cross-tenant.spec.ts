@@ -4,9 +4,9 @@
 // cannot tell a service without project scoping from a correct one; this can.
 import { test, expect, covers, evidence, blockedUnless, observe, skipAs, succeeded } from '../fixtures/index.js';
 import { authHeadersFor } from '../harness/auth/credentials.js';
-import { appendLedger } from '../harness/ledger.js';
-import { describeExchange } from '../harness/exchanges.js';
-import { isCleanedUp } from '../harness/tag-factory.js';
+import { appendLedger } from '../harness/books/ledger.js';
+import { describeExchange } from '../harness/http/exchanges.js';
+import { isCleanedUp } from '../harness/books/tag-factory.js';
 
 const NOT_CONFIGURED =
   'persona not configured: set the outsider persona (IMS_OUTSIDER_AUTH_TOKEN, the IMS_OUTSIDER_ AK/SK, IAM or OS variables) and IMS_OUTSIDER_IMAGE_ID, an image it owns in another project (IMS_OTHER_PROJECT_ID in the ims dialect)';

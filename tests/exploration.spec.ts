@@ -3,12 +3,12 @@
 // after every command. A broken property fails the requirement it belongs to, with the shortest sequence of HTTP
 // exchanges that still shows it (each also as a curl line) and the seed that replays it (IMS_SEED).
 import { test, covers, finding, skipAs } from '../fixtures/index.js';
-import { TagFactory } from '../harness/tag-factory.js';
+import { TagFactory } from '../harness/books/tag-factory.js';
 import { authHeadersFor } from '../harness/auth/credentials.js';
-import { isRecentRunKey, runOfKey } from '../harness/run-id.js';
+import { isRecentRunKey, runOfKey } from '../harness/run/run-id.js';
 import { STEMLESS_KEYS } from '../data/unusual-keys.js';
-import { HarnessError } from '../harness/errors.js';
-import { ANNOTATION } from '../harness/outcome-protocol.js';
+import { HarnessError } from '../harness/run/errors.js';
+import { ANNOTATION } from '../harness/run/outcome-protocol.js';
 import { explore } from '../harness/explore/explore.js';
 import { EXPLORE_LANES, exploreReservation, factoryHost, sequenceSlots } from '../harness/explore/hosts.js';
 import { Budget } from '../harness/explore/budget.js';

@@ -6,9 +6,9 @@ import { NEAR_MISS_SIGNATURES, NEAR_MISS_TOKENS, STALE_SDK_DATE_MS, type NearMis
 import { AK_FAILURE_BUDGET } from '../harness/auth/ak-failure-budget.js';
 import { signRequest } from '../harness/auth/sdk-signer.js';
 import type { SignableRequest } from '../harness/auth/credentials.js';
-import { registerSecret } from '../harness/redact.js';
-import type { Exchange } from '../harness/exchanges.js';
-import type { BrokerClient } from '../harness/broker.js';
+import { registerSecret } from '../harness/http/redact.js';
+import type { Exchange } from '../harness/http/exchanges.js';
+import type { BrokerClient } from '../harness/run/broker.js';
 import type { TagBook } from '../fixtures/tag-book.js';
 
 test("near misses of the owner's own credential get 401 and the tag stays", covers({ requirement: 'DT-08', id: 'c3f1a0e2-5b7d-4e69-9a84-2d6b0c080802' }), async ({ tags, config, broker }) => {

@@ -1,7 +1,7 @@
 // DT-05, DT-06: the operation is deliberately not idempotent.
 import { test, expect, covers, evidence, blockedUnless, planCases, retried503, unavailable } from '../fixtures/index.js';
 import type { TagBook } from '../fixtures/tag-book.js';
-import type { Exchange } from '../harness/exchanges.js';
+import type { Exchange } from '../harness/http/exchanges.js';
 import { inLanes } from '../fixtures/lanes.js';
 
 test('deleting a key the image never carried answers 404 and deletes nothing', covers({ requirement: 'DT-05', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0501' }), async ({ tags }) => {

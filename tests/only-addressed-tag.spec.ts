@@ -8,7 +8,7 @@ import { inLanes, laneImages, LaneStuck } from '../fixtures/lanes.js';
 import { StuckKinds, undeletableBreaks } from '../fixtures/stuck-pairs.js';
 import { NEAR_MISS_PAIRS, type NearMissPair } from '../data/near-miss-pairs.js';
 import { catalogueValue } from '../data/colliding-values.js';
-import { describeExchange } from '../harness/exchanges.js';
+import { describeExchange } from '../harness/http/exchanges.js';
 import type { TagBook } from '../fixtures/tag-book.js';
 
 interface Case {

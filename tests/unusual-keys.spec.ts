@@ -5,7 +5,7 @@
 import { test, expect, covers, finding, observe, planCases, skipAs, succeeded } from '../fixtures/index.js';
 import { inLanes, laneImages } from '../fixtures/lanes.js';
 import { UNUSUAL_KEYS } from '../data/unusual-keys.js';
-import { describeExchange } from '../harness/exchanges.js';
+import { describeExchange } from '../harness/http/exchanges.js';
 
 const LANES_PER_IMAGE = 4;
 

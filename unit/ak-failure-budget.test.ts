@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { AK_FAILURE_BUDGET, AkFailureBudget } from '../harness/auth/ak-failure-budget.js';
-import { BrokerClient, startBroker } from '../harness/broker.js';
+import { BrokerClient, startBroker } from '../harness/run/broker.js';
 import { NEAR_MISS_SIGNATURES } from '../data/near-miss-credentials.js';
 
 /** The vendor's side: consecutive signature failures per AK, locked at 5 (a locked AK refuses everything). */

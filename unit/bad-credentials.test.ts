@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { BAD_CREDENTIALS } from '../harness/auth/bad-credentials.js';
-import { EMBEDDED_SEED } from '../harness/embedded-target.js';
+import { EMBEDDED_SEED } from '../harness/run/embedded-target.js';
 import { verifySdkSignature } from '../reference/auth/sdk-signature.js';
 
 const url = `https://ims.example.test/v2/p/images/i/tags/k`;

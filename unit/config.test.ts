@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ConfigError, describeConfig, loadConfig, unknownVariables } from '../harness/config.js';
+import { ConfigError, describeConfig, loadConfig, unknownVariables } from '../harness/run/config.js';
 
 const problems = (env: Record<string, string>): string[] => {
   try {

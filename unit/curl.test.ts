@@ -4,11 +4,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import type { Exchange } from '../harness/exchanges.js';
-import { redactExchange } from '../harness/exchanges.js';
-import { registerSecret } from '../harness/redact.js';
+import type { Exchange } from '../harness/http/exchanges.js';
+import { redactExchange } from '../harness/http/exchanges.js';
+import { registerSecret } from '../harness/http/redact.js';
 import { curlCommand, decisiveExchanges, namedExchanges, reproductionLines, shellQuote } from '../reporter/curl.js';
-import { ANNOTATION, encodeFinding } from '../harness/outcome-protocol.js';
+import { ANNOTATION, encodeFinding } from '../harness/run/outcome-protocol.js';
 
 const base: Exchange = {
   id: 'w0-1', seq: 1, operationId: 'deleteImageTag', role: 'under-test', persona: 'owner', transport: 'api', method: 'DELETE',

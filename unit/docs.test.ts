@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EXIT, EXIT_MEANING } from '../reporter/exit-codes.js';
 import { exitCodeOf, type Verdict } from '../reporter/outcomes.js';
-import { LEFTOVER_TTL_MS } from '../harness/preflight.js';
+import { LEFTOVER_TTL_MS } from '../harness/run/preflight.js';
 
 const cli = (...args: string[]) => spawnSync(process.execPath, ['bin/ims-conformance.js', ...args], { encoding: 'utf8' });
 const README = readFileSync('README.md', 'utf8');

@@ -6,7 +6,7 @@ import { existsSync, rmSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { startReference, type ReferenceProcess } from '../scripts/lib/reference-process.js';
-import { EMBEDDED_SEED } from '../harness/embedded-target.js';
+import { EMBEDDED_SEED } from '../harness/run/embedded-target.js';
 import { authVars, runSuite, targetVars, tempDir, type Finished } from './lib/e2e.js';
 
 const seed = EMBEDDED_SEED;

@@ -11,8 +11,8 @@ import { connect, type Socket, type AddressInfo } from 'node:net';
 import { createServer as createTlsServer, type Server as TlsServer } from 'node:tls';
 import { join } from 'node:path';
 import { startReference, type ReferenceProcess } from '../scripts/lib/reference-process.js';
-import { EMBEDDED_SEED } from '../harness/embedded-target.js';
-import { rawRequest } from '../harness/raw-http.js';
+import { EMBEDDED_SEED } from '../harness/run/embedded-target.js';
+import { rawRequest } from '../harness/http/raw-http.js';
 import { authVars, readJsonFile, runSuite, targetVars, tempDir } from './lib/e2e.js';
 
 const seed = EMBEDDED_SEED;

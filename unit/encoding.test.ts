@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { encodeSegment, fillTemplate, joinUrl } from '../harness/encoding.js';
+import { encodeSegment, fillTemplate, joinUrl } from '../harness/http/encoding.js';
 import { operation } from '../harness/spec.js';
 import { UNUSUAL_KEYS } from '../data/unusual-keys.js';
 import { NEAR_MISS_PAIRS } from '../data/near-miss-pairs.js';
@@ -61,13 +61,13 @@ test('the catalogue covers what the documents ask for', () => {
 });
 
 test('ordinary keys fit the strictest published add rule', async () => {
-  const { runPrefix, newRunId } = await import('../harness/run-id.js');
+  const { runPrefix, newRunId } = await import('../harness/run/run-id.js');
   const stem = `${runPrefix(newRunId())}zz${(36 ** 4).toString(36)}`;
   assert.match(stem, /^[A-Za-z0-9_\-.:+@]{1,36}$/);
 });
 
 test('keys of recent runs are another run\'s working keys; look-alikes from long ago or the future are not', async () => {
-  const { isRecentRunKey, newRunId, runPrefix } = await import('../harness/run-id.js');
+  const { isRecentRunKey, newRunId, runPrefix } = await import('../harness/run/run-id.js');
   const now = Date.now();
   assert.equal(isRecentRunKey(`${runPrefix(newRunId(now - 60_000))}1x2`, now), true);
   assert.equal(isRecentRunKey(` ${runPrefix(newRunId(now))}1x2 `, now), true, 'wrapped unusual keys too');

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { baselineExitCode, compareToBaseline, parseBaseline, renderBaseline } from '../scripts/lib/baseline.js';
-import { serialTurn } from '../harness/serial-turn.js';
+import { serialTurn } from '../harness/http/serial-turn.js';
 import type { ConformanceReport } from '../reporter/report-types.js';
 
 const report = (outcomes: Record<string, string>, extra: Partial<ConformanceReport> = {}): ConformanceReport =>

@@ -3,12 +3,12 @@
 import test from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { curlCommand, shellQuote } from '../harness/curl.js';
+import { curlCommand, shellQuote } from '../harness/http/curl.js';
 import { Budget } from '../harness/explore/budget.js';
 import { keyRecipe } from '../harness/explore/keys.js';
 import { sequenceSeed } from '../harness/explore/explore.js';
-import { redactExchange, type Exchange } from '../harness/exchanges.js';
-import { registerSecret } from '../harness/redact.js';
+import { redactExchange, type Exchange } from '../harness/http/exchanges.js';
+import { registerSecret } from '../harness/http/redact.js';
 
 const exchange = (over: Partial<Exchange>): Exchange => redactExchange({
   id: 'w0-1', seq: 1, operationId: 'x', role: 'under-test', persona: 'owner', transport: 'api', method: 'DELETE',

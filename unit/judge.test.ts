@@ -2,9 +2,9 @@
 // run's to answer for (a related request) or someone else's (an observation).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageModel, addEffect, deleteEffect } from '../harness/tag-model.js';
-import { RequestLog, judge, type SentRequest } from '../harness/judge.js';
-import type { Exchange } from '../harness/exchanges.js';
+import { ImageModel, addEffect, deleteEffect } from '../harness/books/tag-model.js';
+import { RequestLog, judge, type SentRequest } from '../harness/books/judge.js';
+import type { Exchange } from '../harness/http/exchanges.js';
 
 let seq = 0;
 const ex = (method: string, status: number): Exchange => ({

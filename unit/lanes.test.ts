@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { inLanes, LaneStuck } from '../fixtures/lanes.js';
-import type { Exchange } from '../harness/exchanges.js';
+import type { Exchange } from '../harness/http/exchanges.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const stuckExchange = { status: 500 } as Exchange;

@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { planSweep, stuckExplanation, summarizeLeftovers } from '../harness/leftovers.js';
-import { stuckEntries, type LedgerEntry } from '../harness/ledger.js';
-import { newRunId, runPrefix } from '../harness/run-id.js';
+import { planSweep, stuckExplanation, summarizeLeftovers } from '../harness/books/leftovers.js';
+import { stuckEntries, type LedgerEntry } from '../harness/books/ledger.js';
+import { newRunId, runPrefix } from '../harness/run/run-id.js';
 
 const now = Date.now();
 const run = newRunId(now - 60_000);

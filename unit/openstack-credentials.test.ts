@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { cloudsYamlCandidates, findCloudsYaml, identityV3, imageEndpointFromCatalog, readOpenStackCredentials } from '../harness/auth/openstack.js';
 import { TokenSource, needsRenewal } from '../harness/auth/token-source.js';
-import { ConfigError, loadConfig } from '../harness/config.js';
+import { ConfigError, loadConfig } from '../harness/run/config.js';
 
 const CLOUDS = `clouds:
   mine:

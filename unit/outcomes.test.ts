@@ -2,9 +2,9 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decideByTests, exitCodeOf, leftOutByChoice, testOutcome, unexercisedRequired, verdictOf, type RequirementRecord, type TestRecord, type TestResultFacts } from '../reporter/outcomes.js';
 import { decideRunScope } from '../reporter/run-scope/index.js';
-import { type Finding, ANNOTATION, encodeFinding, type SkipKind } from '../harness/outcome-protocol.js';
+import { type Finding, ANNOTATION, encodeFinding, type SkipKind } from '../harness/run/outcome-protocol.js';
 import { requirement } from '../harness/spec.js';
-import type { Exchange } from '../harness/exchanges.js';
+import type { Exchange } from '../harness/http/exchanges.js';
 
 const facts = (status: TestResultFacts['status'], annotations: { type: string; description?: string }[] = [], errorCount = 0): TestResultFacts => ({
   status, annotations, errorCount, requirement: 'DT-01',
@@ -152,7 +152,7 @@ test('rewording any message changes no reproduction and no verdict: evidence is 
 });
 
 test('a HarnessError is recorded where it escapes a test, not where it is made: a caught one changes nothing', async () => {
-  const { HarnessError, collectHarnessErrors, escapedHarnessErrors } = await import('../harness/errors.js');
+  const { HarnessError, collectHarnessErrors, escapedHarnessErrors } = await import('../harness/run/errors.js');
   const made: InstanceType<typeof HarnessError>[] = [];
   collectHarnessErrors(made);
   try {

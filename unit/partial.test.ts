@@ -11,9 +11,9 @@ import { renderMarkdown } from '../reporter/markdown.js';
 import { reportSchemaProblems } from '../reporter/report-schema.js';
 import { compareToBaseline } from '../scripts/lib/baseline.js';
 import { requirements } from '../harness/spec.js';
-import type { SkipKind } from '../harness/outcome-protocol.js';
+import type { SkipKind } from '../harness/run/outcome-protocol.js';
 import type { RunRecord } from '../reporter/run-record.js';
-import type { Exchange } from '../harness/exchanges.js';
+import type { Exchange } from '../harness/http/exchanges.js';
 
 const OUTSIDER = 'persona not configured: set the outsider persona (IMS_OUTSIDER_AUTH_TOKEN, ...) and IMS_OUTSIDER_IMAGE_ID';
 const rec = (requirement: string, id: string, outcome: TestRecord['outcome'], skipKind?: SkipKind, reason?: string): TestRecord => ({

@@ -6,10 +6,10 @@ import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { request, type APIRequestContext } from '@playwright/test';
-import { loadConfig } from '../harness/config.js';
-import { ApiClient } from '../harness/client.js';
-import { ExchangeLog } from '../harness/exchanges.js';
-import { RateLimiter } from '../harness/rate-limit.js';
+import { loadConfig } from '../harness/run/config.js';
+import { ApiClient } from '../harness/http/client.js';
+import { ExchangeLog } from '../harness/http/exchanges.js';
+import { RateLimiter } from '../harness/http/rate-limit.js';
 
 let server: Server;
 let context: APIRequestContext;

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import SecretScrubber from '../reporter/secret-scrubber.js';
-import { redactText } from '../harness/redact.js';
+import { redactText } from '../harness/http/redact.js';
 import type { TestCase, TestResult, TestStep } from '@playwright/test/reporter';
 
 // What Playwright prints for a request that failed: the headers are in the call log, colour codes and all.

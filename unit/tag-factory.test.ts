@@ -3,11 +3,11 @@ import assert from 'node:assert/strict';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TagFactory } from '../harness/tag-factory.js';
-import { BrokerClient, startBroker } from '../harness/broker.js';
-import { ledgerFile, readLedger } from '../harness/ledger.js';
-import type { ApiClient } from '../harness/client.js';
-import type { Exchange } from '../harness/exchanges.js';
+import { TagFactory } from '../harness/books/tag-factory.js';
+import { BrokerClient, startBroker } from '../harness/run/broker.js';
+import { ledgerFile, readLedger } from '../harness/books/ledger.js';
+import type { ApiClient } from '../harness/http/client.js';
+import type { Exchange } from '../harness/http/exchanges.js';
 
 const exchange = (status: number): Exchange => ({
   id: 'w0-1', seq: 1, operationId: 'x', role: 'fixture', persona: 'owner', transport: 'api', method: 'POST', url: 'u', requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,

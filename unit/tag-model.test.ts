@@ -2,8 +2,8 @@
 // flight, and which differences it reports (and how often).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ImageModel, addEffect, deleteEffect } from '../harness/tag-model.js';
-import type { Exchange } from '../harness/exchanges.js';
+import { ImageModel, addEffect, deleteEffect } from '../harness/books/tag-model.js';
+import type { Exchange } from '../harness/http/exchanges.js';
 
 const ex = (method: string, status: number | undefined, seq = 1): Exchange => ({
   id: `w0-${seq}`, seq, operationId: 'x', role: 'fixture', persona: 'owner', transport: 'api', method, url: `u${seq}`, requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 0,

@@ -1,7 +1,7 @@
 // The budget of requests a run may send under the REAL access key knowing they will fail the signature check.
 // The vendor locks an AK after 5 consecutive signature failures (a locked AK stops every pipeline that uses it), so:
 // at most PER_RUN such requests in one run, never more than IN_A_ROW without a request under the AK that succeeded
-// in between. The run's broker holds the one budget every worker draws from (harness/broker.ts); a request the
+// in between. The run's broker holds the one budget every worker draws from (harness/run/broker.ts); a request the
 // budget refuses is not sent.
 
 export const AK_FAILURE_BUDGET = { perRun: 3, inARow: 2 } as const;

@@ -1,5 +1,5 @@
 // Turns a persona's credentials into the headers of one request.
-import type { Credentials } from '../config.js';
+import type { Credentials } from '../run/config.js';
 import { signRequest } from './sdk-signer.js';
 
 export interface SignableRequest {

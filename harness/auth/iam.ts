@@ -1,9 +1,9 @@
 // IAM password login (POST {iam}/v3/auth/tokens): the token comes back in X-Subject-Token. It goes through the
 // run's Playwright request context, so the proxy, CA and TLS settings apply to the IAM endpoint too.
 import type { APIRequestContext } from '@playwright/test';
-import type { Credentials } from '../config.js';
-import type { ExchangeLog } from '../exchanges.js';
-import { registerSecret } from '../redact.js';
+import type { Credentials } from '../run/config.js';
+import type { ExchangeLog } from '../http/exchanges.js';
+import { registerSecret } from '../http/redact.js';
 
 /** Why a login failed, so the preflight can name the variables to check. */
 export class IamLoginError extends Error {

@@ -1,9 +1,9 @@
 // The run's login tokens per persona (IAM or Keystone password logins): one TokenSource each, in the process that
 // logs in (the preflight gate, then the global setup, whose broker hands the tokens to every worker).
 import type { APIRequestContext } from '@playwright/test';
-import type { Persona, SuiteConfig } from '../config.js';
-import type { ExchangeLog } from '../exchanges.js';
-import { registerSecret } from '../redact.js';
+import type { Persona, SuiteConfig } from '../run/config.js';
+import type { ExchangeLog } from '../http/exchanges.js';
+import { registerSecret } from '../http/redact.js';
 import { fetchIamToken } from './iam.js';
 import { fetchKeystoneToken, imageEndpointFromCatalog, type IssuedToken } from './openstack.js';
 import { TokenSource } from './token-source.js';

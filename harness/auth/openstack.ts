@@ -6,8 +6,8 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { APIRequestContext } from '@playwright/test';
 import { parse as parseYaml } from 'yaml';
-import type { ExchangeLog } from '../exchanges.js';
-import { registerSecret } from '../redact.js';
+import type { ExchangeLog } from '../http/exchanges.js';
+import { registerSecret } from '../http/redact.js';
 import { IamLoginError } from './iam.js';
 
 export interface KeystoneCredentials {

@@ -1,13 +1,13 @@
 // One execution of a random sequence against the live target: the requests it sends, the model of every image it
-// touches (harness/tag-model.ts), the whole model check after every command, and a cleanup that removes every tag
+// touches (harness/books/tag-model.ts), the whole model check after every command, and a cleanup that removes every tag
 // it created, also after a failure. Findings name the requirement a broken property belongs to.
-import type { ApiClient } from '../client.js';
-import type { Exchange } from '../exchanges.js';
-import { ImageModel, addEffect, deleteEffect } from '../tag-model.js';
-import { RequestLog, judge, type ForeignChange, type SentRequest } from '../judge.js';
+import type { ApiClient } from '../http/client.js';
+import type { Exchange } from '../http/exchanges.js';
+import { ImageModel, addEffect, deleteEffect } from '../books/tag-model.js';
+import { RequestLog, judge, type ForeignChange, type SentRequest } from '../books/judge.js';
 import type { Budget } from './budget.js';
 import { NEAR_MISS_TOKENS } from '../../data/near-miss-credentials.js';
-import { registerSecret } from '../redact.js';
+import { registerSecret } from '../http/redact.js';
 
 export interface ExploreFinding {
   requirement: string;

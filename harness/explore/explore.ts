@@ -11,9 +11,9 @@ import { COMMANDS } from './commands.js';
 import { Execution, Stuck, type ExploreFinding, type ExploreHost } from './execution.js';
 import { laneHost, sequenceRoles, type SequenceRoles } from './hosts.js';
 import { shrink } from './shrink.js';
-import { inUnit } from '../work-unit.js';
-import type { Exchange } from '../exchanges.js';
-import type { ForeignChange } from '../judge.js';
+import { inUnit } from '../run/work-unit.js';
+import type { Exchange } from '../http/exchanges.js';
+import type { ForeignChange } from '../books/judge.js';
 
 export interface ExploreOptions {
   /** Requests the exploration may send (IMS_EXPLORE). */

@@ -1,8 +1,8 @@
 // Where the exploration gets its tags from. In a suite run: the tag factory (slots from the run's broker, within
 // the free quota every test shares; a ledger line before every add, so the sweep finds anything left). Standalone
 // (the self-test's seed runs against a reference target of its own): a plain client and a fixed number of slots.
-import type { TagFactory } from '../tag-factory.js';
-import { runPrefix } from '../run-id.js';
+import type { TagFactory } from '../books/tag-factory.js';
+import { runPrefix } from '../run/run-id.js';
 import type { ExploreHost } from './execution.js';
 import { catalogueValue } from '../../data/colliding-values.js';
 

@@ -1,8 +1,8 @@
 // A failure as people read it: the requirement and claim, then the sequence of HTTP exchanges that shows it, each
 // with the answer and a `curl` line to replay it by hand (credentials as shell variables), and how to replay the
 // whole exploration with the seed.
-import { describeExchange } from '../exchanges.js';
-import { curlCommand } from '../curl.js';
+import { describeExchange } from '../http/exchanges.js';
+import { curlCommand } from '../http/curl.js';
 import type { ExploreResult, Failure } from './explore.js';
 
 export function reproductionText(r: ExploreResult, failure: Failure): string {

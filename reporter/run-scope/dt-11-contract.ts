@@ -1,6 +1,6 @@
 // DT-11: every response of the operation under test, over the whole run, has a documented status, and every error
 // response declares a JSON media type and carries a body valid against the spec's error schema.
-import type { Exchange } from '../../harness/exchanges.js';
+import type { Exchange } from '../../harness/http/exchanges.js';
 import { exchangeLine, type RunDecision, type RunFacts } from './facts.js';
 
 export function decideDt11({ exchanges }: RunFacts): RunDecision {

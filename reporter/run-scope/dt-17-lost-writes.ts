@@ -1,4 +1,4 @@
-// DT-17: overlapping writes to one image are not lost, as the preflight's write probe found (harness/write-probe.ts).
+// DT-17: overlapping writes to one image are not lost, as the preflight's write probe found (harness/run/write-probe.ts).
 import type { RunDecision, RunFacts } from './facts.js';
 
 export function decideDt17({ writeProbes }: RunFacts): RunDecision {

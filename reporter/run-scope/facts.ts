@@ -1,6 +1,6 @@
 // What a run-scope requirement is decided on: every exchange of the run and the preflight's records.
-import type { Exchange } from '../../harness/exchanges.js';
-import type { WriteProbeRecord } from '../../harness/write-probe.js';
+import type { Exchange } from '../../harness/http/exchanges.js';
+import type { WriteProbeRecord } from '../../harness/run/write-probe.js';
 import type { RequirementOutcome, SkipKind } from '../outcomes.js';
 
 export interface RunFacts {
@@ -17,4 +17,4 @@ export interface RunDecision {
   exchanges?: Exchange[];
 }
 
-export { describeExchange as exchangeLine } from '../../harness/exchanges.js';
+export { describeExchange as exchangeLine } from '../../harness/http/exchanges.js';

@@ -22,7 +22,7 @@ export function longestChain(exchanges: readonly Timed[]): number {
 
 /**
  * The chain one test needs by itself: its requests outside any work unit (set-up, listings around its lanes) plus
- * the longest chain of one unit (a lane's case, an exploration sequence: harness/work-unit.ts). Units are
+ * the longest chain of one unit (a lane's case, an exploration sequence: harness/run/work-unit.ts). Units are
  * independent, so however many run side by side, no run of the test can be shorter than this.
  */
 export function inherentChain(exchanges: readonly (Timed & { unit?: string })[]): number {

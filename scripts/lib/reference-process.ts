@@ -3,7 +3,7 @@
 // end-to-end checks: they reach the target exactly as a user would, over HTTP.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { EMBEDDED_SEED, type TargetSeed } from '../../harness/embedded-target.js';
+import { EMBEDDED_SEED, type TargetSeed } from '../../harness/run/embedded-target.js';
 import { SIGNED_ONLY_MUTANTS } from '../../reference/mutants.js';
 
 export interface ReferenceProcess {

@@ -12,7 +12,7 @@ import { runConformance } from '../conformance.js';
 import { startReference, suiteEnv } from '../lib/reference-process.js';
 import { EXPECTED_KILLS } from './expected-kills.js';
 import type { MutantName } from '../../reference/mutants.js';
-import { readJson } from '../../harness/run-files.js';
+import { readJson } from '../../harness/run/run-files.js';
 import type { ConformanceReport } from '../../reporter/report-types.js';
 
 const { values } = parseArgs({ options: { repeat: { type: 'string', default: '1' }, concurrency: { type: 'string', default: '2' } } });

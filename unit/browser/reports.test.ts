@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { requirements } from '../../harness/spec.js';
-import { EMBEDDED_SEED } from '../../harness/embedded-target.js';
+import { EMBEDDED_SEED } from '../../harness/run/embedded-target.js';
 import { fingerprint, loadPublicKey } from '../../scripts/lib/attestation.js';
 import { ROOT, runScript } from '../e2e/helpers.js';
 import { expectedCell, makeThreeBundles, type ThreeBundles } from '../e2e/three-bundles.js';

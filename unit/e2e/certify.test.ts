@@ -9,7 +9,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startReference, suiteEnv, type ReferenceProcess } from '../../scripts/lib/reference-process.js';
-import { EMBEDDED_SEED } from '../../harness/embedded-target.js';
+import { EMBEDDED_SEED } from '../../harness/run/embedded-target.js';
 import { verify } from '../../scripts/verify.js';
 import { listFiles, ATTESTATION, writeManifest } from '../../scripts/lib/bundle.js';
 import { keygen } from '../../scripts/keygen.js';

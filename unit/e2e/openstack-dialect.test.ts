@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { startReference, suiteEnv, type ReferenceProcess } from '../../scripts/lib/reference-process.js';
 import { reportSchemaProblems } from '../../reporter/report-schema.js';
 import type { ConformanceReport } from '../../reporter/report-types.js';
-import type { Exchange } from '../../harness/exchanges.js';
+import type { Exchange } from '../../harness/http/exchanges.js';
 import { runScript, type Ran } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ims-e2e-openstack-'));

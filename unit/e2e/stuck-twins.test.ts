@@ -6,7 +6,7 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, rmSync } from 'node:fs';
 import { startReference, type ReferenceProcess } from '../../scripts/lib/reference-process.js';
-import { EMBEDDED_SEED } from '../../harness/embedded-target.js';
+import { EMBEDDED_SEED } from '../../harness/run/embedded-target.js';
 import type { ConformanceReport } from '../../reporter/report-types.js';
 import { authVars, readJsonFile, runScript, runSuite, tagsOn, targetVars, tempDir, type Finished } from '../lib/e2e.js';
 

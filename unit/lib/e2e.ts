@@ -9,7 +9,7 @@ import { inflateRawSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { randomBytes } from 'node:crypto';
 import { outsiderVars, suiteEnv, targetVars as referenceTargetVars } from '../../scripts/lib/reference-process.js';
-import { EMBEDDED_SEED, type TargetSeed } from '../../harness/embedded-target.js';
+import { EMBEDDED_SEED, type TargetSeed } from '../../harness/run/embedded-target.js';
 import { reportSchemaProblems } from '../../reporter/report-schema.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));

@@ -3,9 +3,9 @@
 // then deletes together, each phase checked by a listing. A target that loses or undoes any of them is then tested
 // one write at a time (unless IMS_SERIAL_WRITES=0), and DT-17 records the finding. Every key is ledgered before it
 // is added and removed again, one delete at a time, before any test starts.
-import type { ApiClient } from './client.js';
-import { describeExchange, type Exchange } from './exchanges.js';
-import { appendLedger } from './ledger.js';
+import type { ApiClient } from '../http/client.js';
+import { describeExchange, type Exchange } from '../http/exchanges.js';
+import { appendLedger } from '../books/ledger.js';
 import { runPrefix } from './run-id.js';
 
 export interface WriteProbeRecord {

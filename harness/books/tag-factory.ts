@@ -1,11 +1,11 @@
 // The tag factory: unique keys per test, creation within the run's tag slots, a ledger line before every add,
 // and a teardown that deletes only what this test created and did not see deleted.
-import type { ApiClient } from './client.js';
-import type { BrokerClient } from './broker.js';
-import type { Exchange } from './exchanges.js';
+import type { ApiClient } from '../http/client.js';
+import type { BrokerClient } from '../run/broker.js';
+import type { Exchange } from '../http/exchanges.js';
 import { appendLedger, type StuckCase } from './ledger.js';
-import { runPrefix } from './run-id.js';
-import { HarnessError } from './errors.js';
+import { runPrefix } from '../run/run-id.js';
+import { HarnessError } from '../run/errors.js';
 
 export interface Created {
   image: string;

@@ -2,7 +2,7 @@
 // client, the preflight, the IAM login) and the raw socket sender (which takes the same settings from the config).
 import { request, type APIRequestContext } from '@playwright/test';
 import { resolve } from 'node:path';
-import type { SuiteConfig } from './config.js';
+import type { SuiteConfig } from '../run/config.js';
 
 type Env = Record<string, string | undefined>;
 

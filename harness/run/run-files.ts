@@ -1,7 +1,7 @@
 // Files a run leaves in the results folder besides the reports: what the preflight found, and the integrity check.
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { Leftover } from './leftovers.js';
+import type { Leftover } from '../books/leftovers.js';
 import type { WriteProbeRecord } from './write-probe.js';
 
 export const runFile = (resultsDir: string, name: 'preflight.json' | 'integrity.json' | 'preflight-exchanges.json') => join(resultsDir, 'run', name);

@@ -3,10 +3,10 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { HarnessError } from './errors.js';
-import { registerSecret } from './redact.js';
-import type { IssuedToken } from './auth/openstack.js';
-import { needsRenewal } from './auth/token-source.js';
-import { AkFailureBudget } from './auth/ak-failure-budget.js';
+import { registerSecret } from '../http/redact.js';
+import type { IssuedToken } from '../auth/openstack.js';
+import { needsRenewal } from '../auth/token-source.js';
+import { AkFailureBudget } from '../auth/ak-failure-budget.js';
 
 type TokenPersona = 'owner' | 'forbidden' | 'outsider';
 

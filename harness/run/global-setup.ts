@@ -3,14 +3,14 @@
 import { rmSync } from 'node:fs';
 import { adoptRunConfig, runConfig, ConfigError, type SuiteConfig } from './config.js';
 import { preflight, PreflightError, type PreflightResult } from './preflight.js';
-import { ExchangeLog } from './exchanges.js';
+import { ExchangeLog } from '../http/exchanges.js';
 import { RETRY_503_BUDGET, RETRY_503_PER_RUN, startBroker } from './broker.js';
-import { registerConfigSecrets } from './secrets.js';
-import { redactText } from './redact.js';
+import { registerConfigSecrets } from '../http/secrets.js';
+import { redactText } from '../http/redact.js';
 import { openSession } from './session.js';
 import { GATE_RUN_VARIABLE } from './preflight-gate.js';
-import { ledgerFile, markRunAlive, markRunEnded, outstanding, readAllLedgers, readLedger, stuckEntries } from './ledger.js';
-import { caProblem, transportWarnings } from './transport.js';
+import { ledgerFile, markRunAlive, markRunEnded, outstanding, readAllLedgers, readLedger, stuckEntries } from '../books/ledger.js';
+import { caProblem, transportWarnings } from '../http/transport.js';
 import { isRecentRunKey, runOfKey } from './run-id.js';
 import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
 

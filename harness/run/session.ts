@@ -4,14 +4,14 @@
 // when it is not configured, and the owner's client. Workers get the same tokens from the broker (fixtures/index.ts).
 import type { APIRequestContext } from '@playwright/test';
 import type { Persona, SuiteConfig } from './config.js';
-import { ApiClient } from './client.js';
-import { ExchangeLog } from './exchanges.js';
-import { RateLimiter } from './rate-limit.js';
-import { authHeadersFor, type AuthHeaders } from './auth/credentials.js';
-import { endpointFromCatalogue, handedOver, loginSource, PERSONAS } from './auth/logins.js';
-import type { TokenSource } from './auth/token-source.js';
-import { registerConfigSecrets } from './secrets.js';
-import { newRequestContext } from './transport.js';
+import { ApiClient } from '../http/client.js';
+import { ExchangeLog } from '../http/exchanges.js';
+import { RateLimiter } from '../http/rate-limit.js';
+import { authHeadersFor, type AuthHeaders } from '../auth/credentials.js';
+import { endpointFromCatalogue, handedOver, loginSource, PERSONAS } from '../auth/logins.js';
+import type { TokenSource } from '../auth/token-source.js';
+import { registerConfigSecrets } from '../http/secrets.js';
+import { newRequestContext } from '../http/transport.js';
 
 export interface Session {
   /** The configuration, with the endpoint resolved from the catalogue when it came from there. */

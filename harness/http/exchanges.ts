@@ -1,6 +1,6 @@
 // One record per HTTP exchange: the evidence a verdict names. Redacted at creation, so nothing later can leak.
 import { redactHeaders, redactText } from './redact.js';
-import { currentUnit } from './work-unit.js';
+import { currentUnit } from '../run/work-unit.js';
 
 export type ExchangeRole = 'under-test' | 'fixture' | 'cleanup' | 'auth' | 'preflight' | 'probe';
 
@@ -31,7 +31,7 @@ export interface Exchange {
   attempt: number;
   startedAt: number;
   durationMs: number;
-  /** The independent piece of work it was sent for (harness/work-unit.ts): a lane's case, an exploration sequence. */
+  /** The independent piece of work it was sent for (harness/run/work-unit.ts): a lane's case, an exploration sequence. */
   unit?: string;
   /** Contract check of a response of the operation under test (DT-11), computed on the full body. */
   contract?: { documentedStatus: boolean; errorBody?: { valid: boolean; errors: string[] } };

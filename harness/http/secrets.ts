@@ -1,5 +1,5 @@
 // Registers every configured secret with the redactor, in each process that may print or write.
-import type { Credentials, SuiteConfig } from './config.js';
+import type { Credentials, SuiteConfig } from '../run/config.js';
 import { registerSecret } from './redact.js';
 
 function register(c: Credentials | undefined): void {

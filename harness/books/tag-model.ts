@@ -1,8 +1,8 @@
 // The model of an image's tags as one test (or one exploration sequence) sees them: the tags this run did not create
 // (present at start, or appeared since: other people's), plus what this test added and deleted. A listing is
-// compared with it whole; the differences go to the judge (harness/judge.ts), which decides what they break. Pure
+// compared with it whole; the differences go to the judge (harness/books/judge.ts), which decides what they break. Pure
 // bookkeeping over plain data, on one clock (performance.now()), so fixtures, exploration and unit tests share it.
-import type { Exchange } from './exchanges.js';
+import type { Exchange } from '../http/exchanges.js';
 
 export type Listing = ReadonlyMap<string, string | null>;
 

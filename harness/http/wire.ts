@@ -1,7 +1,7 @@
 // One HTTP request on the wire, through Playwright's request context or, byte-exact, on a bare socket. No retries,
-// no records: the client does those (harness/client.ts).
+// no records: the client does those (harness/http/client.ts).
 import type { APIRequestContext } from '@playwright/test';
-import type { SuiteConfig } from './config.js';
+import type { SuiteConfig } from '../run/config.js';
 import { rawRequest } from './raw-http.js';
 import { proxyFor } from './proxy.js';
 

@@ -1,10 +1,10 @@
 // Configuration: IMS_* variables (and a .env file), validated once with one message per problem.
 import { existsSync, readFileSync } from 'node:fs';
-import { DEFAULT_EXPLORE_REQUESTS } from './explore/budget.js';
-import type { Dialect } from './spec.js';
+import { DEFAULT_EXPLORE_REQUESTS } from '../explore/budget.js';
+import type { Dialect } from '../spec.js';
 import { EMBEDDED_SEED } from './embedded-target.js';
-import { readProxy, type ProxySettings } from './proxy.js';
-import { osVariable, readOpenStackCredentials, type KeystoneCredentials } from './auth/openstack.js';
+import { readProxy, type ProxySettings } from '../http/proxy.js';
+import { osVariable, readOpenStackCredentials, type KeystoneCredentials } from '../auth/openstack.js';
 
 export type Credentials =
   | { form: 'token'; token: string }
@@ -42,7 +42,7 @@ export interface SuiteConfig {
   /**
    * Nobody else writes to the image (IMS_IMAGE_EXCLUSIVE=1): every change of a tag the run did not create is judged
    * against the run's requests. Off by default: on a shared image only requests that can have caused a change are
-   * judged for it (harness/judge.ts), the rest are other writers' changes, recorded.
+   * judged for it (harness/books/judge.ts), the rest are other writers' changes, recorded.
    */
   imageExclusive: boolean;
   /** IMS_SERIAL_WRITES=0: writes stay parallel even when the preflight finds the target loses overlapping ones. */

@@ -1,13 +1,13 @@
 // Preflight: before any test, prove the target is usable. Each failure is one line naming the variable or the
 // problem; the whole check is bounded so an unreachable endpoint answers within seconds.
 import type { SuiteConfig } from './config.js';
-import { ApiClient } from './client.js';
+import { ApiClient } from '../http/client.js';
 import type { Session } from './session.js';
-import type { AuthHeaders } from './auth/credentials.js';
-import { RateLimiter } from './rate-limit.js';
-import { IamLoginError } from './auth/iam.js';
-import { planSweep, summarizeLeftovers, type Leftover } from './leftovers.js';
-import { isRunAlive, readAllLedgers } from './ledger.js';
+import type { AuthHeaders } from '../auth/credentials.js';
+import { RateLimiter } from '../http/rate-limit.js';
+import { IamLoginError } from '../auth/iam.js';
+import { planSweep, summarizeLeftovers, type Leftover } from '../books/leftovers.js';
+import { isRunAlive, readAllLedgers } from '../books/ledger.js';
 import { probeWrites, type WriteProbeRecord } from './write-probe.js';
 
 /** The most tag slots any single test needs at once (a DT-04 near-miss pair). */

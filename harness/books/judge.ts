@@ -1,4 +1,4 @@
-// The one judge: turns a listing's differences from the model (harness/tag-model.ts) into typed findings under the
+// The one judge: turns a listing's differences from the model (harness/books/tag-model.ts) into typed findings under the
 // requirement each breaks, with the requests that can have caused them. The tests' books (fixtures/tag-book.ts) and
 // the exploration (harness/explore/execution.ts) both use it, on one clock (performance.now()).
 //
@@ -10,8 +10,8 @@
 // collection wipes the run's bystanders too; one that spares exactly the run's tags is no behaviour of a real service,
 // while another writer removing its own tags is everyday). Otherwise the change is an observation. With the image
 // declared exclusive (IMS_IMAGE_EXCLUSIVE=1) every request of the window is a suspect of every change.
-import { conflation } from '../data/conflations.js';
-import type { Exchange } from './exchanges.js';
+import { conflation } from '../../data/conflations.js';
+import type { Exchange } from '../http/exchanges.js';
 import { describeDifference, type CheckResult, type Difference } from './tag-model.js';
 
 /** A request of this run, as the judge relates it to tags. */

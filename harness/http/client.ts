@@ -1,13 +1,13 @@
 // The API client: URLs from the spec's templates (one segment per parameter), every exchange recorded with
 // its contract check, fixture steps retried within a budget, the operation under test never retried.
 import type { APIRequestContext } from '@playwright/test';
-import type { SuiteConfig } from './config.js';
-import { DIALECT_OPERATIONS, checkErrorBody, checkOsImage, checkTagList, operation, type Operation } from './spec.js';
+import type { SuiteConfig } from '../run/config.js';
+import { DIALECT_OPERATIONS, checkErrorBody, checkOsImage, checkTagList, operation, type Operation } from '../spec.js';
 import { fillTemplate, joinUrl, type SegmentEncoding } from './encoding.js';
 import { describeExchange, excerpt, type Exchange, type ExchangeLog, type ExchangeRole } from './exchanges.js';
-import type { AuthHeaders, SignableRequest } from './auth/credentials.js';
+import type { AuthHeaders, SignableRequest } from '../auth/credentials.js';
 import { sendOnWire, type WireResponse } from './wire.js';
-import { HarnessError } from './errors.js';
+import { HarnessError } from '../run/errors.js';
 import { serialTurn } from './serial-turn.js';
 import type { RateLimiter } from './rate-limit.js';
 

@@ -3,12 +3,12 @@
 // run's (the global setup takes it); the login tokens fetched here, and the endpoint found in the catalogue, are
 // handed to the global setup through the environment, so each persona logs in once per run.
 import type { SuiteConfig } from './config.js';
-import { handOver, TOKEN_VARIABLES } from './auth/logins.js';
+import { handOver, TOKEN_VARIABLES } from '../auth/logins.js';
 import { preflight, type PreflightResult } from './preflight.js';
-import type { Exchange } from './exchanges.js';
+import type { Exchange } from '../http/exchanges.js';
 import { openSession } from './session.js';
-import { redactText } from './redact.js';
-import { caProblem } from './transport.js';
+import { redactText } from '../http/redact.js';
+import { caProblem } from '../http/transport.js';
 
 /** Runner-set variables that carry the run's login tokens from the gate to the global setup. */
 export const IAM_TOKEN_VARIABLES = { owner: TOKEN_VARIABLES.owner.token, forbidden: TOKEN_VARIABLES.forbidden.token, outsider: TOKEN_VARIABLES.outsider.token } as const;

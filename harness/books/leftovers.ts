@@ -1,7 +1,7 @@
 // What earlier runs left on the images, and which of it the sweep may delete. A pure decision over the current
 // listings and the local ledgers, shared by the sweep and the preflight's report, so both say the same thing.
 import { outstanding, stuckEntries, type LedgerEntry } from './ledger.js';
-import { runOfKey } from './run-id.js';
+import { runOfKey } from '../run/run-id.js';
 
 export interface Leftover {
   image: string;

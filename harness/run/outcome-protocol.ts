@@ -19,7 +19,7 @@ export const ANNOTATION = {
   evidence: 'evidence',
   /** The harness or the target could not do what the test needs: the test says nothing about conformance. */
   harnessError: 'harness-error',
-  /** A tag this run did not create changed: JSON of harness/judge.ts's ForeignChange (attributed or someone else's). */
+  /** A tag this run did not create changed: JSON of harness/books/judge.ts's ForeignChange (attributed or someone else's). */
   foreignChange: 'foreign-change',
   /** A request under test answered 503 and changed nothing, and was sent again: JSON of Unavailable503. */
   retried503: 'retried-503',

@@ -1,5 +1,5 @@
 // Proxy settings from the standard variables, and the one bypass rule both senders follow.
-import type { SuiteConfig } from './config.js';
+import type { SuiteConfig } from '../run/config.js';
 
 export interface ProxySettings {
   /** `http://host:port`, without credentials. */
