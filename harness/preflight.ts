@@ -144,9 +144,9 @@ export async function preflight(session: Session, runId?: string): Promise<Prefl
   let serialWrites: boolean | undefined;
   if (runId) {
     const image = config.otherImageId ?? config.imageId;
-    // Its writes overlap on purpose, also when the user asked for one write at a time (IMS_SERIAL_WRITES=1).
+    // Its pairs of writes overlap on purpose; with IMS_SERIAL_WRITES=1 it sends none (write-probe.ts).
     const overlapping = new ApiClient(request, { ...quick, serialWrites: false }, log, 'owner', auth.owner, limiter);
-    writeProbe = await probeWrites(overlapping, image, freeSlots[image]!, { resultsDir: config.resultsDir, runId });
+    writeProbe = await probeWrites(overlapping, image, freeSlots[image]!, { resultsDir: config.resultsDir, runId }, { serialWritesRequested: config.serialWrites });
     freeSlots[image]! -= writeProbe.left.length;
     if (writeProbe.lost.length) {
       const forcedParallel = process.env.IMS_SERIAL_WRITES?.trim() === '0';
