@@ -72,6 +72,9 @@ test('DT-11 fails on an undocumented status or an error body off the schema; DT-
   assert.equal(run('DT-17', [], [probe]), 'pass');
   assert.equal(run('DT-17', [], [{ ...probe, lost: ['an add answered 204 but the tag is not listed'] }]), 'fail');
   assert.equal(run('DT-17', [], []), 'skipped');
+  const serial = decideRunScope(requirement('DT-17'), { exchanges: [], writeProbes: [{ ...probe, rounds: 0, skip: 'serial-writes-requested', skipped: 'any words' }] });
+  assert.deepEqual([serial.outcome, serial.skipKind], ['skipped', 'not-exercised'], 'IMS_SERIAL_WRITES=1: the probe sent nothing, DT-17 is not exercised');
+  assert.match(serial.reason ?? '', /serial writes requested/);
   assert.equal(decideRunScope(requirement('DT-01'), { exchanges: [], writeProbes: [] }).outcome, 'error', 'no rule: an error, never a pass');
 });
 

@@ -203,9 +203,9 @@ const CHECKS: Check[] = [
       if (!runId) return {};
       const freeSlots = { ...facts.freeSlots };
       const image = config.otherImageId ?? config.imageId;
-      // Its writes overlap on purpose, also when the user asked for one write at a time (IMS_SERIAL_WRITES=1).
+      // Its pairs of writes overlap on purpose; with IMS_SERIAL_WRITES=1 it sends none (write-probe.ts).
       const overlapping = new ApiClient(request, { ...quick, serialWrites: false }, log, 'owner', auth.owner, limiter);
-      const writeProbe = await probeWrites(overlapping, image, freeSlots[image]!, { resultsDir: config.resultsDir, runId });
+      const writeProbe = await probeWrites(overlapping, image, freeSlots[image]!, { resultsDir: config.resultsDir, runId }, { serialWritesRequested: config.serialWrites });
       freeSlots[image]! -= writeProbe.left.length;
       const warnings: string[] = [];
       let serialWrites: boolean | undefined;

@@ -1,13 +1,23 @@
 #!/usr/bin/env bash
 # Installs Debian's OpenStack Glance and Keystone (python3-glance, python3-keystone, python3-keystonemiddleware; not the
-# keystone package, which pulls Apache in) so run-glance.sh can start a local target.
-# Idempotent: does nothing when the packages (and curl) are already installed.
+# keystone package, which pulls Apache in) so run-glance.sh can start a local target, and the database servers and
+# drivers GLANCE_DATABASES names (default "sqlite mariadb postgresql"): mariadb-server + python3-pymysql,
+# postgresql + python3-psycopg2. Idempotent: does nothing when the packages (and curl) are already installed.
 set -u
 
 installed() { dpkg-query -W -f='${Status}' "$1" 2>/dev/null | grep -q 'install ok installed'; }
 # run-glance.sh also needs curl (readiness polls), which a slim image may lack.
 pkgs=""
-for pkg in python3-glance python3-keystone python3-keystonemiddleware; do installed "$pkg" || pkgs="$pkgs $pkg"; done
+want="python3-glance python3-keystone python3-keystonemiddleware"
+for db in ${GLANCE_DATABASES:-sqlite mariadb postgresql}; do
+  case "$db" in
+    sqlite) ;;
+    mariadb) want="$want mariadb-server python3-pymysql" ;;
+    postgresql) want="$want postgresql python3-psycopg2" ;;
+    *) echo "install.sh: GLANCE_DATABASES: $db is not one of sqlite, mariadb, postgresql" >&2; exit 2 ;;
+  esac
+done
+for pkg in $want; do installed "$pkg" || pkgs="$pkgs $pkg"; done
 command -v curl >/dev/null 2>&1 || pkgs="$pkgs curl"
 pkgs=${pkgs# }
 [ -n "$pkgs" ] || exit 0

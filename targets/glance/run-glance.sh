@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Starts a throwaway OpenStack Keystone and Glance (Debian's packages; sqlite, fernet tokens, file store) on
+# Starts a throwaway OpenStack Keystone and Glance (Debian's packages; fernet tokens, file store; Glance on sqlite,
+# MariaDB or PostgreSQL, GLANCE_DB, a fresh database each time: databases.sh) on
 # 127.0.0.1, provisions two projects, four users and three images (provision.py), then runs "$@" with the suite's
 # variables exported, or, with no arguments, prints them and waits until killed. Both services run in process groups
 # this script started and stops (bounded waits); everything lives in one temp folder, removed at exit.
@@ -15,8 +16,10 @@
 #   IMS_IMAGE_ID, IMS_OTHER_IMAGE_ID   the owner's images (public, made so by the admin); IMS_API_DIALECT=openstack
 #   No IMS_ENDPOINT: the suite takes Glance's address from the token's service catalogue (type image, public).
 #
-# Env: GLANCE_READY_TIMEOUT (s, default 60), GLANCE_IMAGE_TAG_QUOTA (default 128), GLANCE_MAIN_TAGS (JSON array, default
-#      []) tags the main image starts with, GLANCE_KEEP_LOG=1 copies both logs to ./ on exit.
+# Env: GLANCE_DB (sqlite, mariadb or postgresql; default sqlite), GLANCE_READY_TIMEOUT (s, default 60),
+#      GLANCE_IMAGE_TAG_QUOTA (default 128), GLANCE_MAIN_TAGS (JSON array, default []) tags the main image starts with,
+#      GLANCE_KEEP_LOG=1 copies both logs to ./ on exit, GLANCE_DB_FACTS=FILE writes what Glance's database holds
+#      after the command (db-facts.py: tags stored twice, tags a folding collation makes undeletable) to FILE.
 set -euo pipefail
 
 # Debian's OpenStack lives in the system python, not in a pyenv/venv python3 that may come first on PATH.
@@ -29,6 +32,7 @@ dir=$(mktemp -d -t glance-target.XXXXXX)
 chmod 700 "$dir"
 pids=()
 watchdog=""
+pgdir=""
 stop_group() {
   # Each service runs in its own process group (setsid): TERM the group, wait at most 5 s, then KILL.
   kill -TERM -- "-$1" 2>/dev/null || return 0
@@ -38,9 +42,10 @@ stop_group() {
 cleanup() {
   local rc=$?
   [ -n "$watchdog" ] && kill "$watchdog" 2>/dev/null
-  for p in "${pids[@]}"; do stop_group "$p"; done
+  # Last started, first stopped: Glance and Keystone go before the database they use.
+  for ((i = ${#pids[@]} - 1; i >= 0; i--)); do stop_group "${pids[i]}"; done
   if [ "${GLANCE_KEEP_LOG:-}" = 1 ]; then cp "$dir/glance-api.log" "$dir/keystone.log" . 2>/dev/null || true; fi
-  rm -rf "$dir"
+  rm -rf "$dir" ${pgdir:+"$pgdir"}
   exit "$rc"
 }
 trap cleanup EXIT
@@ -52,7 +57,7 @@ start_watchdog() {
   local groups="${pids[*]}"
   ( trap - EXIT INT TERM
     while kill -0 $$ 2>/dev/null; do sleep 1; done
-    for p in $groups; do kill -KILL -- "-$p" 2>/dev/null; done; rm -rf "$dir" ) </dev/null >/dev/null 2>&1 &
+    for p in $groups; do kill -KILL -- "-$p" 2>/dev/null; done; rm -rf "$dir" ${pgdir:+"$pgdir"} ) </dev/null >/dev/null 2>&1 &
   watchdog=$!
 }
 elapsed() { "$PY" -c "import time; print(round(time.time()-$1,1))"; }
@@ -68,6 +73,10 @@ wait_ready() {
   tail -n 20 "$log" >&2
   exit 1
 }
+
+# shellcheck source=databases.sh
+. "$here/databases.sh"
+start_database
 
 # Free ports from the kernel (a tiny race until the services bind them; acceptable for tests).
 read -r kport gport < <("$PY" -c '
@@ -119,7 +128,7 @@ ids=$("$PY" "$here/provision.py" identities "$dir" "$keystone" "$glance")
 read -r owner_project other_project <<<"$ids"
 t1=$(date +%s.%N)
 
-# ---- Glance: keystonemiddleware's authtoken in front, sqlite, file store ----
+# ---- Glance: keystonemiddleware's authtoken in front, GLANCE_DB's database, file store ----
 cat >"$dir/glance-api-paste.ini" <<'EOF'
 [pipeline:glance-api]
 pipeline = versionnegotiation authtoken context rootapp
@@ -157,7 +166,7 @@ enabled_backends = fs:file
 image_tag_quota = ${GLANCE_IMAGE_TAG_QUOTA:-128}
 
 [database]
-connection = sqlite:///$dir/glance.sqlite
+connection = $GLANCE_DB_URL
 
 [keystone_authtoken]
 www_authenticate_uri = $keystone
@@ -198,7 +207,7 @@ start_watchdog
 wait_ready "$glance/versions" "${pids[1]}" "$dir/glance-api.log" glance
 ids=$("$PY" "$here/provision.py" images "$dir" "$glance")
 read -r IMS_IMAGE_ID IMS_OTHER_IMAGE_ID IMS_OUTSIDER_IMAGE_ID <<<"$ids"
-echo "run-glance.sh: keystone on $keystone and glance on $glance ready in $(elapsed "$t0") s (keystone and identities $("$PY" -c "print(round($t1-$t0,1))") s)" >&2
+echo "run-glance.sh: keystone on $keystone and glance (${GLANCE_DB:-sqlite}) on $glance ready in $(elapsed "$t0") s (keystone and identities $("$PY" -c "print(round($t1-$t0,1))") s)" >&2
 
 export OS_CLIENT_CONFIG_FILE="$dir/clouds.yaml" OS_CLOUD=owner IMS_FORBIDDEN_OS_CLOUD=forbidden IMS_OUTSIDER_OS_CLOUD=outsider
 export IMS_IMAGE_ID IMS_OTHER_IMAGE_ID IMS_OUTSIDER_IMAGE_ID IMS_API_DIALECT=openstack
@@ -207,6 +216,11 @@ export GLANCE_OWNER_PROJECT_ID=$owner_project GLANCE_OTHER_PROJECT_ID=$other_pro
 
 if [ $# -gt 0 ]; then
   set +e; "$@"; rc=$?; set -e
+  if [ -n "${GLANCE_DB_FACTS:-}" ]; then
+    # Read while the database still exists; the URL (with its password) goes through the environment only.
+    GLANCE_DB_URL=$GLANCE_DB_URL timeout 60 "$PY" "$here/db-facts.py" >"$GLANCE_DB_FACTS" ||
+      { echo "run-glance.sh: could not read Glance's database after the run" >&2; rm -f "$GLANCE_DB_FACTS"; }
+  fi
   exit "$rc"
 fi
 for v in OS_CLIENT_CONFIG_FILE OS_CLOUD IMS_FORBIDDEN_OS_CLOUD IMS_OUTSIDER_OS_CLOUD IMS_IMAGE_ID IMS_OTHER_IMAGE_ID \
