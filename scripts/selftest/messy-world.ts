@@ -72,9 +72,12 @@ async function judge(c: Case, run: number): Promise<Row> {
       return { ...row, ok, why: ok ? undefined : `false failure: ${bad.map((t) => `${t.requirement} ${t.title}`).join(' | ') || r.fatal.join('; ') || `exit ${out.exitCode}`}` };
     }
     const expected = EXPECTED_KILLS[c.mutant];
-    const caught = expected.requirements.every((id) => failed.includes(id)) && failed.length === expected.requirements.length; // exactly its oracle's set: other writers add no collateral damage
+    // Still killed with the other writers active: its oracle's requirements among the failed ones (the exact sets,
+    // collateral damage included, are the main self-test's to judge, on a quiet image).
+    const caught = expected.requirements.every((id) => failed.includes(id));
     const ok = caught && r.verdict === 'NON-CONFORMANT' && (out.exitCode === 1 || (out.exitCode === 3 && (r.cleanup?.left.length ?? 0) > 0));
-    return { ...row, ok, why: ok ? undefined : `expected exactly ${expected.requirements.join(',')} failed, NON-CONFORMANT` };
+    const extra = failed.filter((id) => !expected.requirements.includes(id));
+    return { ...row, ok, why: ok ? (extra.length ? `also failed ${extra.join(',')}` : undefined) : `expected ${expected.requirements.join(',')} among the failed, NON-CONFORMANT` };
   } finally {
     await target.stop();
   }
@@ -87,7 +90,7 @@ await Promise.all(Array.from({ length: Number(values.concurrency) }, async () =>
   for (let job = queue.shift(); job; job = queue.shift()) rows.push(await judge(job[0], job[1]));
 }));
 rows.sort((a, b) => a.name.localeCompare(b.name) || a.run - b.run);
-for (const r of rows) process.stdout.write(`${r.name.padEnd(36)} run ${r.run}  ${r.verdict.padEnd(15)} exit ${r.exitCode}  failed ${r.failed.join(',') || '-'}  ${r.ok ? 'ok' : `NOT OK: ${r.why}`}\n`);
+for (const r of rows) process.stdout.write(`${r.name.padEnd(36)} run ${r.run}  ${r.verdict.padEnd(15)} exit ${r.exitCode}  failed ${r.failed.join(',') || '-'}  ${r.ok ? `ok${r.why ? ` (${r.why})` : ''}` : `NOT OK: ${r.why}`}\n`);
 const bad = rows.filter((r) => !r.ok);
 process.stdout.write(`messy world: ${rows.length - bad.length}/${rows.length} as expected in ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
 process.exit(bad.length ? 1 : 0);
