@@ -40,9 +40,10 @@ export function fatalProblems(records: RunRecord[], merged: boolean, errors: str
     const where = shard && merged ? ` (shard ${shard.current}/${shard.total})` : '';
     if (!preflight?.ok) fatal.push(`preflight${where}: ${preflight?.message ?? errors[0] ?? 'did not run'}`);
     // Only a loss a request of the run can have caused is the run's alarm; the rest are other writers' (a warning).
-    // A loss a finding explains is reported as harm (loud; the verdict names the fault); other people's are warnings.
-    const lost = (integrity?.lost ?? []).filter((l) => losses.caused(l) && !losses.explained(l));
-    if (lost.length) fatal.push(`pre-existing tags lost${where} (a request of this run can have done it, and no finding explains it): ${lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
+    // The alarm: a loss a request of this run can have caused (the findings name the requests, report.json's `harm`
+    // the tags). Other writers' changes are warnings (otherWriters).
+    const lost = (integrity?.lost ?? []).filter((l) => losses.caused(l));
+    if (lost.length) fatal.push(`pre-existing tags lost${where} (a request of this run can have done it): ${lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
     if (integrity?.error) fatal.push(`pre-existing tags could not be checked${where}: ${integrity.error}`);
   }
   return fatal;

@@ -13,7 +13,7 @@ export function consoleSummary(r: ConformanceReport): string {
   // The stateful exploration's seed (every run) and, after a failure, its shrunk reproduction with curl lines.
   for (const o of r.observations.filter((x) => x.observation.startsWith('exploration: '))) out.push(...o.observation.trimEnd().split('\n').map((l) => `  ${l}`));
   if (r.harm?.length) {
-    out.push(`  HARM: ${r.harm.length} tag(s) present before the run were destroyed or changed by the target answering this run's requests (see the findings above): ${r.harm.slice(0, SHOWN).map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}${r.harm.length > SHOWN ? ', …' : ''}`);
+    out.push(`  HARM: ${r.harm.length} tag(s) present before the run were destroyed or changed while the target answered this run's requests (the findings above name them): ${r.harm.slice(0, SHOWN).map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}${r.harm.length > SHOWN ? ', …' : ''}`);
   }
   const others = r.otherWriters;
   if (others?.changes.length || others?.lostByOthers.length) {

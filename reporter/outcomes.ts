@@ -92,8 +92,11 @@ export function testOutcome(r: TestResultFacts): Pick<TestRecord, 'outcome' | 's
     return isSkipKind(kind) ? { outcome: 'skipped', skipKind: kind } : { outcome: 'error' };
   }
   if (r.status === 'interrupted') return { outcome: 'error', findings };
-  // Errors beyond the findings are plain failed assertions (the test's own requirement) or harness errors.
-  const plain = r.errorCount > findings.length;
+  // Errors beyond the findings are plain failed assertions (the test's own requirement) or harness errors. A timeout
+  // is neither: the test did not reach its end, so what it did not reach is not exercised (never failed, never passed).
+  const timedOut = r.status === 'timedOut';
+  const plain = r.errorCount - (timedOut ? 1 : 0) > findings.length;
+  if (timedOut && !plain && !findings.length) return { outcome: 'skipped', skipKind: 'not-exercised', ...counted, cutShort: true };
   const harness = of(ANNOTATION.harnessError).length > 0;
   const breaks = [...new Set([...findings.map((f) => f.requirement), ...(plain && !harness ? [r.requirement] : [])])];
   // An error beyond the findings with a harness error made, or a timeout: the test did not run to its end.

@@ -6,9 +6,9 @@
 // shared image, so such a tag that vanishes or changes is judged against a request of this run only when that request
 // can have done it: its key and the tag's key are related the way real services conflate them (data/conflations.ts;
 // the same key on another image included), or its tag's value and the tag's key or value are equal (a lookup on the
-// wrong column), or it addressed the whole collection and also changed a tag of the run's own (a fault that wipes a
-// collection wipes the run's bystanders too; one that spares exactly the run's tags is no behaviour of a real service,
-// while another writer removing its own tags is everyday). Otherwise the change is an observation. With the image
+// wrong column), or it removed a tag of the run's own that it did not address, in the same window (a fault that wipes
+// tags, a whole collection or every tag, wipes the run's bystanders too; one that spares exactly the run's tags is no
+// behaviour of a real service, while another writer removing its own tags is everyday). Otherwise the change is an observation. With the image
 // declared exclusive (IMS_IMAGE_EXCLUSIVE=1) every request of the window is a suspect of every change.
 import { conflation } from '../../data/conflations.js';
 import type { Exchange } from '../http/exchanges.js';
@@ -114,7 +114,10 @@ export function judge(input: JudgeInput): Judgement {
   const wiped = own.some((d) => d.kind === 'vanished' && !d.since.length && !relatedOf.get(d)!.length);
   for (const d of own) {
     const related = relatedOf.get(d)!;
-    for (const r of related) if (r.key === undefined) implicated.add(r);
+    // A request that removed a tag of the run's own it did not address removes others' too: a fault that wipes tags
+    // (every tag, or every tag of a collection) does not spare the ones the run did not create.
+    for (const r of related) if (r.key === undefined || d.kind === 'vanished') implicated.add(r);
+    if (d.kind === 'vanished' && addressed && !(addressed.image === d.image && addressed.key === d.key)) implicated.add(addressed);
     const suspects = orderSuspects(addressed, d.since, related);
     findings.push(route(d, suspects, wiped ? undefined : addressed, log, input.listing, wiped));
   }
@@ -124,7 +127,7 @@ export function judge(input: JudgeInput): Judgement {
     const canDo = (r: SentRequest) => d.kind !== 'changed' || r.exchange.method === 'POST' || r.exchange.method === 'PUT';
     const related = input.exclusive
       ? inWindow
-      : inWindow.filter((r) => canDo(r) && (r.key === undefined ? r.image === d.image && implicated.has(r) : relatedByKey(r, d)));
+      : inWindow.filter((r) => canDo(r) && ((r.image === d.image && implicated.has(r)) || (r.key !== undefined && relatedByKey(r, d))));
     const suspects = orderSuspects(addressed && related.includes(addressed) ? addressed : undefined, [], related);
     foreign.push({
       image: d.image, key: d.key, kind: d.kind === 'changed' ? 'changed' : 'vanished', expected: d.expected, actual: d.actual,
