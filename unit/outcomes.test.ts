@@ -13,7 +13,7 @@ const facts = (status: TestResultFacts['status'], annotations: { type: string; d
 const t = (outcome: TestRecord['outcome'], skipKind?: SkipKind, extra: Partial<Omit<TestRecord, 'findings'>> & { findings?: Finding[] } = {}): TestRecord => ({
   id: 'x', title: 't', file: 'f', requirement: 'DT-01', outcome, skipKind, reason: skipKind ? `${skipKind}: why` : undefined,
   durationMs: 1, retries: 0, observations: [], exchanges: [], breaks: outcome === 'fail' ? ['DT-01'] : undefined, ...extra,
-  findings: extra.findings?.map((f) => ({ ...f, evidence: [] })),
+  findings: extra.findings?.map((f) => ({ evidence: [], ...f })),
 });
 
 test('a skip is never a pass: an unconfigured persona leaves the requirement skipped', () => {

@@ -45,7 +45,9 @@ test('stems are unique, carry the run prefix and fit the strictest add rule', as
   const { factory, broker } = await setup(2);
   const stems = Array.from({ length: 500 }, () => factory.stem());
   assert.equal(new Set(stems).size, 500);
-  for (const s of stems) assert.match(s, /^ctk-tp000000-[0-9a-z]+x[0-9a-z]+$/);
+  for (const s of stems) assert.match(s, /^ctk-tp000000-[0-9a-z]+x[0-9a-z]+_$/);
+  // Prefix-free: no stem is a prefix of another (a prefix-matching fault on one test's key reaches no other test's).
+  assert.ok(stems.every((a) => stems.every((b) => a === b || !b.startsWith(a))));
   assert.ok(stems.every((s) => /^[A-Za-z0-9_\-.:+@]{1,36}$/.test(s)));
   await broker.close();
 });
