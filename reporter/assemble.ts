@@ -43,7 +43,7 @@ export function fatalProblems(records: RunRecord[], merged: boolean, errors: str
     // The alarm: a loss a request of this run can have caused (the findings name the requests, report.json's `harm`
     // the tags). Other writers' changes are warnings (otherWriters).
     const lost = (integrity?.lost ?? []).filter((l) => losses.caused(l));
-    if (lost.length) fatal.push(`pre-existing tags lost${where} (a request of this run can have done it): ${lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}`);
+    if (lost.length) fatal.push(`pre-existing tags lost${where}: ${lost.map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')} (a request of this run can have done it)`);
     if (integrity?.error) fatal.push(`pre-existing tags could not be checked${where}: ${integrity.error}`);
   }
   return fatal;
