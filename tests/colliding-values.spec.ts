@@ -10,7 +10,9 @@ const MOST_ON_MAIN = Math.max(...VALUE_COLLISIONS.map((c) => 1 + c.bystanders('k
 
 test('deleting a tag leaves the tags that share its value, or carry it as their key, in place', covers({ requirement: 'DT-04', id: '5a0e7c93-2d4b-4f18-8c6a-9b3e1f040420' }), async ({ api, tags, config }) => {
   if (!api.listsValues) skipAs('not-exercised', `not exercised: the ${config.dialect} dialect's tags have no values, so no value can collide`);
-  await tags.reserve(MOST_ON_MAIN, MOST_ON_MAIN);
+  // As many slots as the largest case needs, at least two: on a nearly full image the larger cases are not exercised
+  // rather than the test holding up every other test of the run while it waits for the whole quota.
+  const granted = await tags.reserve(MOST_ON_MAIN, 2);
   // The bystander on the other image takes one slot there, reserved once: each case's is removed when it ends.
   if (config.otherImageId) await tags.reserve(1, 1, config.otherImageId);
   let exercised = 0;
@@ -18,6 +20,11 @@ test('deleting a tag leaves the tags that share its value, or carry it as their 
   if (!exercised) skipAs('not-exercised', 'not exercised: the target would not create or list any case of colliding values as sent');
 
   async function exercise(c: ValueCollision): Promise<boolean> {
+    const needs = 1 + c.bystanders('k', 'v', 's').filter((b) => !b.other).length;
+    if (needs > granted) {
+      notExercised(`${c.id}: needs ${needs} tag slots on the image at once, the run could spare ${granted}`);
+      return false;
+    }
     // A case whose delete found the service unavailable (every try 503) was not exercised.
     const ran = await test.step(c.id, () =>
       tags.inSlots(config.imageId, async (): Promise<boolean> => {
