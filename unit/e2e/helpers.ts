@@ -22,3 +22,29 @@ export function runScript(script: string, args: string[], env: NodeJS.ProcessEnv
 
 /** Playwright's own CLI (test, merge-reports) in the repository. */
 export const playwright = (args: string[], env: NodeJS.ProcessEnv) => runScript('node_modules/@playwright/test/cli.js', args, env);
+
+export interface Done {
+  code: number | null;
+  out: string;
+}
+
+/** A command with output captured, ended (its whole process group) when it overruns. */
+export function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 180_000): Promise<Done> {
+  return new Promise((done) => {
+    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    let out = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
+    const timer = setTimeout(() => {
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* already gone */
+      }
+    }, timeoutMs);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      done({ code, out });
+    });
+  });
+}

@@ -11,7 +11,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:f
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { ROOT } from './helpers.js';
+import { ROOT, sh, type Done } from './helpers.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ims-e2e-install-'));
 after(() => rmSync(work, { recursive: true, force: true }));
@@ -47,31 +47,8 @@ function envFor(prefix: string | null): NodeJS.ProcessEnv {
   };
 }
 
-interface Done {
-  code: number | null;
-  out: string;
-}
-
-/** One README line through bash, output captured, ended (process group) when it overruns. */
-function bash(command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Done> {
-  return new Promise((done) => {
-    const child = spawn('bash', ['-c', command], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, out });
-    });
-  });
-}
+/** One README line through bash (helpers' sh). */
+const bash = (command: string, cwd: string, env: NodeJS.ProcessEnv, timeoutMs = 240_000): Promise<Done> => sh('bash', ['-c', command], cwd, env, timeoutMs);
 
 const freePort = () =>
   new Promise<number>((done) => {

@@ -8,7 +8,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, wri
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suiteEnv } from '../../scripts/lib/reference-process.js';
-import { ROOT } from './helpers.js';
+import { ROOT, sh } from './helpers.js';
 import { requirements } from '../../harness/spec.js';
 
 const work = mkdtempSync(join(tmpdir(), 'ims-e2e-package-'));
@@ -16,31 +16,6 @@ const app = join(work, 'app');
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { name: string; version: string };
 const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 
-interface Done {
-  code: number | null;
-  out: string;
-}
-
-/** A command with output captured, ended (process group) when it overruns. */
-function sh(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv = process.env, timeoutMs = 180_000): Promise<Done> {
-  return new Promise((done) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    let out = '';
-    child.stdout.on('data', (c: Buffer) => (out += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (out += c.toString()));
-    const timer = setTimeout(() => {
-      try {
-        process.kill(-child.pid!, 'SIGKILL');
-      } catch {
-        /* already gone */
-      }
-    }, timeoutMs);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, out });
-    });
-  });
-}
 
 let tarball = '';
 before(async () => {
