@@ -91,13 +91,14 @@ test('the DELETE under test is never retried: a 503 is its answer', async () => 
 });
 
 test('IMS_MAX_RPS: no more requests in any second than the budget', async () => {
-  const from = seen.length;
-  const api = client(new ExchangeLog(), 10);
+  const log = new ExchangeLog();
+  const api = client(log, 10);
   const started = Date.now();
   await Promise.all(Array.from({ length: 21 }, () => api.listTags()));
   const elapsed = Date.now() - started;
   assert.ok(elapsed >= 1_900, `21 requests at 10/s take at least 2 s, took ${elapsed} ms`);
-  const times = seen.slice(from).map((s) => s.at);
+  // When each was sent (the budget is the client's): arrival times on a busy machine bunch what was sent evenly.
+  const times = log.exchanges.map((e) => e.startedAt);
   const worst = Math.max(...times.map((t) => times.filter((u) => u >= t && u < t + 1000).length));
   assert.ok(worst <= 11, `${worst} requests within one second`); // 10 per second, plus the one at the window's edge
 });
