@@ -54,7 +54,8 @@ interface SendRequest {
 }
 
 const RETRYABLE_STATUS = new Set([429, 503]);
-const MAX_ATTEMPTS = 4;
+// Fixture steps: enough tries that a gateway shedding a tenth of requests in bursts does not stop a run.
+const MAX_ATTEMPTS = 6;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ApiClient {

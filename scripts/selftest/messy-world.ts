@@ -75,7 +75,10 @@ async function judge(c: Case, run: number): Promise<Row> {
     // Still killed with the other writers active: its oracle's requirements among the failed ones (the exact sets,
     // collateral damage included, are the main self-test's to judge, on a quiet image).
     const caught = expected.requirements.every((id) => failed.includes(id));
-    const ok = caught && r.verdict === 'NON-CONFORMANT' && (out.exitCode === 1 || (out.exitCode === 3 && (r.cleanup?.left.length ?? 0) > 0));
+    // NON-CONFORMANT; or ERROR when the fault also destroyed another writer's tag that predates the run (the alarm,
+    // with the tags named as harm): a run's request can have done it, so the run says so loudly.
+    const alarm = r.verdict === 'ERROR' && (r.harm?.length ?? 0) > 0 && out.exitCode === 2;
+    const ok = caught && (alarm || (r.verdict === 'NON-CONFORMANT' && (out.exitCode === 1 || (out.exitCode === 3 && (r.cleanup?.left.length ?? 0) > 0))));
     const extra = failed.filter((id) => !expected.requirements.includes(id));
     return { ...row, ok, why: ok ? (extra.length ? `also failed ${extra.join(',')}` : undefined) : `expected ${expected.requirements.join(',')} among the failed, NON-CONFORMANT` };
   } finally {
