@@ -191,7 +191,7 @@ test('a bundle from a broken target verifies with exit 1 and report.md shows the
   const md = readFileSync(join(bad, 'report.md'), 'utf8');
   assert.match(md, /### DT-01 .* — fail \(required\)/);
   assert.ok(md.includes(failed.title), 'the failed test is named');
-  assert.match(md, /request: `DELETE http:\/\/127\.0\.0\.1:\d+\/v2\/[^`]*\/tags\/[^`]* \[owner\] -> 200`/);
+  assert.match(md, /request: `DELETE http:\/\/127\.0\.0\.1:\d+\/v2\/[^`]*\/tags\/[^`]* \[owner\] -> 200( with \d+ body bytes [^`]*)?`/); // the one exchange line: status, then any body
   // The reproduction line repeats that request with the token as a shell variable.
   assert.ok(failed.reproduce?.length, 'the failed test carries curl lines in report.json');
   assert.match(md, /^ {4}curl -sS -i -g --path-as-is -X 'DELETE' .*-H "X-Auth-Token: \$IMS_AUTH_TOKEN" .*'http:\/\/127\.0\.0\.1:\d+\/v2\/[^']+\/tags\/[^']+'$/m);
