@@ -54,7 +54,7 @@ export const MUTANTS = {
   'delete-by-value': "a delete also removes every tag whose value equals the addressed tag's value (an ORM filter on the value column)",
   // State-dependent faults: only a sequence of requests shows them (the stateful exploration's to find).
   'readd-undeletable': 'soft delete: a key deleted and added again answers its next delete with 204 but stays (the delete hits the old tombstone row)',
-  'negative-cache-404': 'a 404 is cached per image and key for 300 ms and an add does not invalidate it: a key probed, then added, answers its delete with 404',
+  'negative-cache-404': 'a 404 is cached per image and key for 2 s and an add does not invalidate it: a key probed, then added, answers its delete with 404',
   'upsert-stale-index': 'adding a key the image already carries (a value update) leaves a stale index: the next delete of it answers 204 but removes nothing',
 } as const;
 

@@ -101,7 +101,7 @@ export function createReferenceServer(options: ReferenceOptions): Server {
     if (stale.delete(onceKey)) return noContent(res); // the row it removed was not the live one
     if (has('folding-twin-500') && tags.has(key) && hasFoldingTwin(tags.keys(), key)) return fail(res, 500, 'IMG.0500', 'internal error');
     if (matches.length === 0) {
-      if (has('negative-cache-404')) negative.set(onceKey, Date.now() + 300);
+      if (has('negative-cache-404')) negative.set(onceKey, Date.now() + 2_000);
       if (has('missing-key-204') || (has('idempotent-second-delete') && deletedOnce.has(onceKey))) return noContent(res);
       return fail(res, 404, 'IMG.0404', 'tag not found');
     }

@@ -112,7 +112,7 @@ export function standaloneHost(
     // the closing `_` keeps stems prefix-free, as the tag factory's.
     stem: () => `${prefix}s${(stems++).toString(36).padStart(4, '0')}_`,
     baseline: (image) => opts.baseline[image] ?? {},
-    isSuiteKey: (key) => key.startsWith(prefix),
+    isSuiteKey: (key) => key.includes(prefix), // anywhere: unusual keys wrap the stem (a leading space), as runOfKey reads them
     slots: (image) => opts.slots[image] ?? 0,
     create: async (key, image) => {
       const value = valueOf(key);
