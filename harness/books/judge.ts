@@ -12,7 +12,7 @@
 // declared exclusive (IMS_IMAGE_EXCLUSIVE=1) every request of the window is a suspect of every change.
 import { conflation } from '../../data/conflations.js';
 import type { Exchange } from '../http/exchanges.js';
-import { describeDifference, type CheckResult, type Difference } from './tag-model.js';
+import { describeDifference, show, type CheckResult, type Difference } from './tag-model.js';
 
 /** A request of this run, as the judge relates it to tags. */
 export interface SentRequest {
@@ -136,7 +136,7 @@ export function judge(input: JudgeInput): Judgement {
     if (suspects.length) findings.push(route(d, suspects, addressed && related.includes(addressed) ? addressed : undefined, log, input.listing, wiped));
   }
   for (const a of result.appeared) {
-    foreign.push({ image: result.image, key: a.key, kind: 'appeared', expected: 'missing', actual: a.value === null ? 'present' : `present with value ${JSON.stringify(a.value)}`, lastSeenAt: null, seenAt: wall(window.start), attributedTo: [] });
+    foreign.push({ image: result.image, key: a.key, kind: 'appeared', expected: 'missing', actual: show(a.value), lastSeenAt: null, seenAt: wall(window.start), attributedTo: [] });
   }
   return { findings, foreign };
 }
