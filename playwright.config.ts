@@ -3,6 +3,7 @@ import { prepareRun } from './harness/run/run-setup.js';
 import { EMBEDDED_SEED } from './harness/run/embedded-target.js';
 import { reporters } from './reporter/reporter-list.js';
 import { runConfig } from './harness/run/config.js';
+import { LONG_TAG } from './fixtures/long-tag.js';
 
 const run = prepareRun();
 // The runner (npm run conformance) has validated the configuration; a direct `playwright test` with a bad one is
@@ -19,6 +20,12 @@ const resultsDir = config?.resultsDir ?? 'results';
 export default defineConfig({
   testDir: 'tests',
   fullyParallel: true,
+  // The tests of many cases first: Playwright hands tests to its workers in project order, and against a distant
+  // target a run ends when its longest test does, so that one must not wait for a free worker.
+  projects: [
+    { name: 'long', grep: new RegExp(LONG_TAG) },
+    { name: 'short', grepInvert: new RegExp(LONG_TAG) },
+  ],
   forbidOnly: true,
   retries: 0, // a retried conformance test would hide a flaky target
   workers: config?.workers ?? 4,

@@ -18,7 +18,7 @@ const SWEEP_COMMAND = 'npx ims-conformance sweep --apply';
 
 export function decideRequirements(tests: TestRecord[], records: RunRecord[], exchanges: Exchange[], dialect: string | undefined): RequirementRecord[] {
   const ran = records.length > 0 && records.every((r) => r.preflight?.ok === true);
-  const writeProbes = records.flatMap((r) => (r.preflight?.writeProbe ? [r.preflight.writeProbe] : []));
+  const writeProbes = records.flatMap((r) => r.preflight?.writeProbes ?? []);
   return requirements.map((req) => {
     const decided: RunDecision = !ran
       ? { outcome: 'error' as const, reason: 'the run did not start', evidence: [] }

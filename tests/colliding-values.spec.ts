@@ -8,7 +8,7 @@ import { describeExchange } from '../harness/http/exchanges.js';
 
 const MOST_ON_MAIN = Math.max(...VALUE_COLLISIONS.map((c) => 1 + c.bystanders('k', 'v', 's').filter((b) => !b.other).length));
 
-test('deleting a tag leaves the tags that share its value, or carry it as their key, in place', covers({ requirement: 'DT-04', id: '5a0e7c93-2d4b-4f18-8c6a-9b3e1f040420' }), async ({ api, tags, config }) => {
+test('deleting a tag leaves the tags that share its value, or carry it as their key, in place', covers({ requirement: 'DT-04', long: true, id: '5a0e7c93-2d4b-4f18-8c6a-9b3e1f040420' }), async ({ api, tags, config }) => {
   if (!api.listsValues) skipAs('not-exercised', `not exercised: the ${config.dialect} dialect's tags have no values, so no value can collide`);
   // As many slots as the largest case needs, at least two: on a nearly full image the larger cases are not exercised
   // rather than the test holding up every other test of the run while it waits for the whole quota.

@@ -14,7 +14,7 @@ import { EXPLORE_LANES, exploreReservation, factoryHost, sequenceSlots } from '.
 import { Budget } from '../harness/explore/budget.js';
 import { reproductionText } from '../harness/explore/reproduction.js';
 
-test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711' }), async ({ api, config, broker, preflightRecord }, testInfo) => {
+test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711', long: true }), async ({ api, config, broker, preflightRecord }, testInfo) => {
   if (config.explore === 0) skipAs('not-exercised', 'not exercised: the exploration is turned off (IMS_EXPLORE=0)');
   test.setTimeout(Math.max(60_000, config.explore * (config.timeoutMs / 10)));
   const factory = new TagFactory(api, broker, { runId: preflightRecord.runId, workerIndex: testInfo.workerIndex, resultsDir: config.resultsDir, defaultImage: config.imageId });

@@ -22,7 +22,7 @@ const CONCURRENT = 5;
 // loses overlapping writes to an image, one round after another, so only the deletes of one key overlap.
 const ROUNDS = 10;
 
-test(`in each of ${ROUNDS} rounds, of ${CONCURRENT} concurrent deletes of one key exactly one answers 204`, covers({ requirement: 'DT-06', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0601' }), async ({ tags, config }) => {
+test(`in each of ${ROUNDS} rounds, of ${CONCURRENT} concurrent deletes of one key exactly one answers 204`, covers({ requirement: 'DT-06', id: '0f6d1e44-3c1b-4a51-a7b0-2d7c8c5e0601', long: true }), async ({ tags, config }) => {
   const image = config.otherImageId ?? config.imageId; // any image will do: the second one spreads the quota
   const lanes = await tags.reserve(config.serialWrites ? 1 : ROUNDS, 1, image);
   const rounds = Array.from({ length: ROUNDS }, (_, i) => i + 1);

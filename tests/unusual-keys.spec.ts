@@ -9,7 +9,7 @@ import { describeExchange } from '../harness/http/exchanges.js';
 
 const LANES_PER_IMAGE = 4;
 
-test('unusual keys are never refused with 400', covers({ requirement: 'DT-07', id: 'c41e6a8b-2f7d-4c39-9e15-6a0b3d070701' }), async ({ tags, config }) => {
+test('unusual keys are never refused with 400', covers({ requirement: 'DT-07', id: 'c41e6a8b-2f7d-4c39-9e15-6a0b3d070701', long: true }), async ({ tags, config }) => {
   const entries = UNUSUAL_KEYS.filter((k) => k.transport !== 'raw');
   // Which image carries a key does not matter here: with a second image both images' quotas are put to work.
   const images = [config.imageId, ...(config.otherImageId ? [config.otherImageId] : [])];

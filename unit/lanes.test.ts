@@ -55,3 +55,17 @@ test('items of one group never run at the same time', async () => {
   }, { groupOf: (item) => item[0]! });
   assert.deepEqual(order.sort(), [...items].sort(), 'every item ran');
 });
+
+test('an item that releases its group lets the next one of the group start while it finishes', async () => {
+  const events: string[] = [];
+  await inLanes(['x1', 'x2'], ['a', 'b'], async (item, _lane, release) => {
+    events.push(`start ${item}`);
+    await sleep(5);
+    release();
+    release(); // twice is once
+    await sleep(20);
+    events.push(`end ${item}`);
+    return 'next';
+  }, { groupOf: (item) => item[0]! });
+  assert.deepEqual(events.slice(0, 2), ['start x1', 'start x2'], 'x2 started before x1 ended');
+});

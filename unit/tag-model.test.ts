@@ -64,3 +64,22 @@ test('a key never listed as sent is not judged by listing; other runs\' keys and
   request(plain, 'plain-key', ex('POST', 204), 0, 1, 'add');
   assert.deepEqual(plain.check(listing({}), 2, 3).differences.map((d) => d.kind), ['vanished'], 'a plain key is expected as sent at once');
 });
+
+test('held keys: a key holds its slot from its add until a listing shows it missing; a refused add holds none', () => {
+  const m = model();
+  request(m, 'a', ex('POST', 204), 0, 1, 'add');
+  request(m, 'r', ex('POST', 400), 0, 1, 'add'); // refused: never created
+  request(m, 'u', ex('POST', 500), 0, 1, 'add'); // may have been created
+  assert.deepEqual(m.held().sort(), ['a', 'u']);
+  request(m, 'a', ex('DELETE', 204), 2, 3, 'delete');
+  assert.deepEqual(m.held().sort(), ['a', 'u'], 'answered 204, not yet listed missing');
+  assert.equal(m.wasCarried('a'), true);
+  assert.equal(m.wasCarried('r'), false);
+  m.check(listing({ u: 'v' }), 4, 5);
+  assert.deepEqual(m.held(), ['u'], 'listed: a is gone, u exists');
+  assert.deepEqual(m.confirmedGone().sort(), ['a', 'r']);
+  const done = m.begin('p');
+  assert.deepEqual(m.held().sort(), ['p', 'u'], 'an unanswered request may create its key');
+  done({ kind: 'unchanged' });
+  assert.deepEqual(m.held(), ['u']);
+});

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import test from 'node:test';
 import type { ApiClient } from '../harness/http/client.js';
 import type { Exchange } from '../harness/http/exchanges.js';
-import { probeWrites } from '../harness/run/write-probe.js';
+import { probeImages, probeWrites, ROUNDS } from '../harness/run/write-probe.js';
 
 /** A tiny seeded generator (mulberry32): every schedule is reproducible from its seed. */
 function rng(seed: number): () => number {
@@ -102,6 +102,39 @@ test('the write probe finds lost writes on a read-modify-write target and never 
   }
   // Most schedules overlap the two writes of a pair at some point in eight rounds (all 150 here).
   assert.ok(found >= 120, `the probe found lost writes in ${found} of 150 schedules`);
+});
+
+test('two images are probed at once, the rounds shared out: as many losses found, never more than two writes on one image', async () => {
+  const dir = ledgerDir();
+  let found = 0;
+  let stoppedEarly = 0;
+  try {
+    for (let seed = 1; seed <= 150; seed++) {
+      const random = rng(seed);
+      const sims = { a: new SimulatedGlance(random), b: new SimulatedGlance(random) };
+      const clients = { a: sims.a.client(), b: sims.b.client() };
+      type Call = (key: string, value: string, opts: { image: 'a' | 'b' }) => Promise<unknown>;
+      const route = (name: 'addTag' | 'cleanupDelete' | 'list') => (...args: unknown[]) => {
+        const opts = (name === 'addTag' ? args[2] : args[name === 'list' ? 0 : 1]) as { image: 'a' | 'b' };
+        return (clients[opts.image][name] as unknown as Call)(...(args as [string, string, { image: 'a' | 'b' }]));
+      };
+      const both = { addTag: route('addTag'), cleanupDelete: route('cleanupDelete'), list: route('list') } as unknown as ApiClient;
+      const records = await probeImages(both, ['a', 'b'], { a: 10, b: 10 }, { resultsDir: dir, runId: `r${seed}` });
+      assert.deepEqual(records.map((r) => r.image), ['a', 'b']);
+      for (const sim of Object.values(sims)) {
+        assert.equal(sim.maxRowsOfOneValue <= 1, true, `seed ${seed}: a key was stored twice`);
+        assert.equal(sim.maxInFlight <= 2, true, `seed ${seed}: ${sim.maxInFlight} writes overlapped on one image`);
+        assert.deepEqual(sim.rows, [], `seed ${seed}: rows left`);
+      }
+      assert.ok(records.every((r) => r.rounds <= ROUNDS / 2), 'the rounds are shared out');
+      if (records.some((r) => r.lost.length)) found++;
+      if (records.some((r) => r.lost.length) && records.some((r) => !r.lost.length && r.rounds < ROUNDS / 2)) stoppedEarly++;
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  assert.ok(found >= 120, `the probe found lost writes in ${found} of 150 schedules`);
+  assert.ok(stoppedEarly > 0, 'a loss on one image stops the rounds on the other');
 });
 
 test('the simulated Glance does store a key twice under three overlapping writes (the harm the probe avoids)', async () => {

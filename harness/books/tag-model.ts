@@ -31,6 +31,10 @@ interface OwnKey {
   unlisted: boolean;
   /** Listed as gone since it was last deleted: showing it again means it came back, not that it stayed. */
   seenGone: boolean;
+  /** A request may have created it since a listing last showed it missing: it holds a slot and cleanup removes it. */
+  mayExist: boolean;
+  /** Present at some time (a later 404 on it is "deleted a moment ago", not "never carried"). */
+  everPresent: boolean;
   ops: Op[];
   /** The requests on this key since the last listing that showed it as the model expected. */
   since: Exchange[];
@@ -105,9 +109,25 @@ export class ImageModel {
     return k.unlisted ? 'listed-under-another-name' : 'present';
   }
 
-  /** Own keys the model believes present (or possibly present): what holds a slot and what cleanup removes. */
+  /** Own keys the model believes present (or possibly present). */
   live(): string[] {
     return [...this.own.keys()].filter((key) => this.state(key) !== 'absent');
+  }
+
+  /** Own keys that may exist until a listing shows them missing: what holds a slot and what cleanup removes. */
+  held(): string[] {
+    // A request still unanswered (or one that threw) may have created the key.
+    return [...this.own].filter(([key, k]) => this.state(key) !== 'absent' || k.mayExist || k.ops.some((op) => op.end === undefined)).map(([key]) => key);
+  }
+
+  /** Own keys a listing has shown missing since anything may have created them: their slots are free. */
+  confirmedGone(): string[] {
+    return [...this.own].filter(([key, k]) => this.state(key) === 'absent' && !k.mayExist && k.ops.every((op) => op.end !== undefined)).map(([key]) => key);
+  }
+
+  /** Whether the image carried the key at some time during this test. */
+  wasCarried(key: string): boolean {
+    return this.own.get(key)?.everPresent ?? false;
   }
 
   isPresent(key: string): boolean | undefined {
@@ -129,7 +149,7 @@ export class ImageModel {
    * performance.now(): taken before the request is sent and after its answer is read, so the interval covers it.
    */
   begin(key: string, now: number = performance.now()): (effect: Effect, exchange?: Exchange, at?: number) => void {
-    const k = this.own.get(key) ?? { present: false, value: null, seen: false, unlisted: false, seenGone: false, ops: [], since: [], lastSeen: -Infinity };
+    const k = this.own.get(key) ?? { present: false, value: null, seen: false, unlisted: false, seenGone: false, mayExist: false, everPresent: false, ops: [], since: [], lastSeen: -Infinity };
     this.own.set(key, k);
     const op: Op = { start: now };
     k.ops.push(op);
@@ -145,10 +165,14 @@ export class ImageModel {
         k.present = true;
         k.value = effect.value;
         k.seenGone = false;
+        k.mayExist = k.everPresent = true;
       } else if (effect.kind === 'absent') {
         k.present = false;
         k.seenGone = false;
-      } else if (effect.kind === 'unknown') k.present = undefined;
+      } else if (effect.kind === 'unknown') {
+        k.present = undefined;
+        k.mayExist = true;
+      }
     };
   }
 
@@ -222,6 +246,8 @@ export class ImageModel {
       k.seen = has;
       k.seenGone = !has;
     }
+    if (k.present) k.mayExist = k.everPresent = true;
+    else if (k.present === false && !has) k.mayExist = false;
     return d;
   }
 }

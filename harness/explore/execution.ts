@@ -81,10 +81,6 @@ export class Execution {
   /** Changes of tags the sequence did not create, as the judge saw them (someone else's, or attributed). */
   readonly foreign: ForeignChange[] = [];
   private readonly stems: string[] = [];
-  /** Per image: keys created and not yet confirmed gone by a listing (what the slots and the cleanup count). */
-  private readonly holding = new Map<string, Set<string>>();
-  /** Per image: keys that were present once (a later 404 on them is "deleted a moment ago"). */
-  private readonly carried = new Map<string, Set<string>>();
   harnessError?: Error;
 
   constructor(
@@ -117,10 +113,9 @@ export class Execution {
     return m;
   }
 
-  private held(image: string): Set<string> {
-    let s = this.holding.get(image);
-    if (!s) this.holding.set(image, (s = new Set()));
-    return s;
+  /** Keys the sequence holds on the image: the model's state decides (they may exist until a listing shows them missing). */
+  private held(image: string): string[] {
+    return this.models.get(image)?.held() ?? [];
   }
 
   /**
@@ -128,18 +123,18 @@ export class Execution {
    * the image just addressed. Elsewhere nothing of ours can change, and the baseline is checked at the end of the run.
    */
   private scope(addressed?: string): string[] {
-    const held = [...this.holding].filter(([, s]) => s.size > 0).map(([i]) => i);
+    const held = [...this.models.keys()].filter((i) => this.held(i).length > 0);
     return [...new Set([this.host.mainImage, ...held, ...(addressed ? [addressed] : [])])];
   }
 
   /** Requests a command of `n` requests needs, plus its model check, plus the cleanup of everything held so far. */
   affords(n: number): boolean {
-    const cleanup = [...this.holding.values()].reduce((sum, s) => sum + (s.size ? s.size + 2 : 0), 0);
+    const cleanup = [...this.models.keys()].reduce((sum, i) => sum + (this.held(i).length ? this.held(i).length + 2 : 0), 0);
     return this.active && this.budget.affords(n + this.scope(this.host.otherImage).length + cleanup + 1);
   }
 
   hasSlot(image: string): boolean {
-    return this.held(image).size + this.stuck.of(image) < this.host.slots(image);
+    return this.held(image).length + this.stuck.of(image) < this.host.slots(image);
   }
 
   /** Keys the image carries and listed as sent, the most recently used first (picks favour recent keys). */
@@ -158,8 +153,8 @@ export class Execution {
   private recent: string[] = [];
 
   deleted(image: string): string[] {
-    const carried = this.carried.get(image) ?? new Set();
-    return this.absent(image).filter((k) => carried.has(k));
+    const m = this.model(image);
+    return this.absent(image).filter((k) => m.wasCarried(k));
   }
 
   private use(key: string): void {
@@ -190,9 +185,6 @@ export class Execution {
   async add(key: string, image: string, check = true): Promise<void> {
     this.actions.push({ kind: 'add', key, image, check });
     this.use(key);
-    const held = this.held(image);
-    const wasHeld = held.has(key);
-    held.add(key); // before the request: an unanswered add may have created it
     const done = this.model(image).begin(key);
     const start = performance.now();
     const { exchange, listed } = await this.host.create(key, image);
@@ -200,15 +192,7 @@ export class Execution {
     this.record(exchange);
     done(addEffect(exchange, listed), exchange, end);
     this.log.add({ exchange, image, key, value: listed, start, end });
-    if (ok(exchange)) this.carriedOn(image).add(key);
-    else if (!wasHeld && exchange.status !== undefined && exchange.status < 500) held.delete(key);
     if (check) await this.verify(image);
-  }
-
-  private carriedOn(image: string): Set<string> {
-    let s = this.carried.get(image);
-    if (!s) this.carried.set(image, (s = new Set()));
-    return s;
   }
 
   /** The owner's delete under test, judged by its answer (DT-01, DT-05) and then by the whole model check. */
@@ -234,7 +218,7 @@ export class Execution {
     if (before === true && listed && e.status !== 204) {
       this.finding('DT-01', `deleting a tag the image carries (listed a moment ago) must answer 204; it answered ${e.status ?? e.error}`, [e], [key]);
     } else if (before === false && e.status !== 404) {
-      const what = this.carriedOn(image).has(key) ? 'a key deleted a moment ago' : 'a key the image never carried';
+      const what = m.wasCarried(key) ? 'a key deleted a moment ago' : 'a key the image never carried';
       this.finding('DT-05', `deleting ${what} must answer 404 (the operation is not idempotent); it answered ${e.status ?? e.error}`, [e], [key]);
     }
     if (check) await this.verify(image, sent);
@@ -306,13 +290,7 @@ export class Execution {
       for (const f of j.findings) this.finding(f.requirement, f.claim, f.exchanges, f.keys);
       this.foreign.push(...j.foreign);
       // A key the model and the listing agree is gone frees its slot.
-      const held = this.held(image);
-      for (const key of [...held]) {
-        if (m.isPresent(key) === false && !listing.tags.has(key)) {
-          held.delete(key);
-          this.host.gone(key, image);
-        }
-      }
+      for (const key of m.confirmedGone()) this.host.gone(key, image);
     });
   }
 
@@ -324,7 +302,8 @@ export class Execution {
    */
   async cleanup(): Promise<string[]> {
     const left: string[] = [];
-    for (const [image, held] of this.holding) {
+    for (const image of this.models.keys()) {
+      const held = new Set(this.held(image)); // what the model says may exist; the rounds below confirm it gone
       for (const key of held) {
         await this.host.owner.cleanupDelete(key, { image });
         this.budget.charge();

@@ -62,7 +62,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   adoptRunConfig(config);
   let result: PreflightResult;
   if (gated?.ok && gated.snapshot && gated.freeSlots) {
-    result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], writeProbe: gated.writeProbe, serialWrites: gated.serialWrites, warnings: gated.warnings };
+    result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], writeProbes: gated.writeProbes, serialWrites: gated.serialWrites, warnings: gated.warnings };
   } else try {
     result = await preflight(session, runId);
   } catch (err) {

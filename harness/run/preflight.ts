@@ -8,7 +8,7 @@ import { RateLimiter } from '../http/rate-limit.js';
 import { IamLoginError } from '../auth/iam.js';
 import { planSweep, summarizeLeftovers, type Leftover } from '../books/leftovers.js';
 import { isRunAlive, readAllLedgers } from '../books/ledger.js';
-import { probeWrites, type WriteProbeRecord } from './write-probe.js';
+import { probeImages, type WriteProbeRecord } from './write-probe.js';
 
 /** The most tag slots any single test needs at once (a DT-04 near-miss pair). */
 const MIN_FREE_SLOTS = 2;
@@ -22,7 +22,8 @@ export interface PreflightResult {
   /** Tags earlier runs of the suite left on the images (reported, never touched here). */
   leftovers: Leftover[];
   /** Whether overlapping writes to one image are lost (DT-17); absent when the probe could not run. */
-  writeProbe?: WriteProbeRecord;
+  /** One per image probed (both images at once when there are two). */
+  writeProbes?: WriteProbeRecord[];
   /** The probe found lost writes and the run goes one write at a time (unless IMS_SERIAL_WRITES=0). */
   serialWrites?: boolean;
   warnings: string[];
@@ -202,21 +203,25 @@ const CHECKS: Check[] = [
     async run({ session: { config, context: request, log, auth }, runId, quick, limiter, facts }) {
       if (!runId) return {};
       const freeSlots = { ...facts.freeSlots };
-      const image = config.otherImageId ?? config.imageId;
+      // The other image first: when only one image can be probed, the tests' main image is left as it was.
+      const images = config.otherImageId ? [config.otherImageId, config.imageId] : [config.imageId];
       // Its pairs of writes overlap on purpose; with IMS_SERIAL_WRITES=1 it sends none (write-probe.ts).
       const overlapping = new ApiClient(request, { ...quick, serialWrites: false }, log, 'owner', auth.owner, limiter);
-      const writeProbe = await probeWrites(overlapping, image, freeSlots[image]!, { resultsDir: config.resultsDir, runId }, { serialWritesRequested: config.serialWrites });
-      freeSlots[image]! -= writeProbe.left.length;
+      const writeProbes = await probeImages(overlapping, images, freeSlots, { resultsDir: config.resultsDir, runId }, { serialWritesRequested: config.serialWrites });
       const warnings: string[] = [];
       let serialWrites: boolean | undefined;
-      if (writeProbe.lost.length) {
+      const lost = writeProbes.find((p) => p.lost.length);
+      if (lost) {
         serialWrites = !config.parallelWritesForced;
         warnings.push(
-          `the target loses overlapping writes to one image (${writeProbe.lost[0]}): ${config.parallelWritesForced ? 'IMS_SERIAL_WRITES=0 keeps writes parallel, so other verdicts may be polluted by it' : 'the run writes one at a time'} (DT-17)`,
+          `the target loses overlapping writes to one image (${lost.lost[0]}): ${config.parallelWritesForced ? 'IMS_SERIAL_WRITES=0 keeps writes parallel, so other verdicts may be polluted by it' : 'the run writes one at a time'} (DT-17)`,
         );
       }
-      if (writeProbe.left.length) warnings.push(`the write probe could not remove its keys ${writeProbe.left.map((k) => JSON.stringify(k)).join(', ')} from image ${image}`);
-      return { warning: warnings.join('; ') || undefined, facts: { writeProbe, serialWrites, freeSlots } };
+      for (const p of writeProbes) {
+        freeSlots[p.image]! -= p.left.length;
+        if (p.left.length) warnings.push(`the write probe could not remove its keys ${p.left.map((k) => JSON.stringify(k)).join(', ')} from image ${p.image}`);
+      }
+      return { warning: warnings.join('; ') || undefined, facts: { writeProbes, serialWrites, freeSlots } };
     },
   },
 ];
@@ -235,8 +240,8 @@ export async function preflight(session: Session, runId?: string): Promise<Prefl
     if (result.warning) warnings.push(result.warning);
     Object.assign(ctx.facts, result.facts);
   }
-  const { snapshot = {}, freeSlots = {}, clockSkewMs, leftovers = [], writeProbe, serialWrites } = ctx.facts;
-  return { snapshot, freeSlots, clockSkewMs, leftovers, writeProbe, serialWrites, warnings };
+  const { snapshot = {}, freeSlots = {}, clockSkewMs, leftovers = [], writeProbes, serialWrites } = ctx.facts;
+  return { snapshot, freeSlots, clockSkewMs, leftovers, writeProbes, serialWrites, warnings };
 }
 
 /** The names of the preflight's checks, in the order they run (docs, tests). */

@@ -24,7 +24,7 @@ export interface PreflightRecord {
   freeSlots?: Record<string, number>;
   clockSkewMs?: number;
   leftovers?: Leftover[];
-  writeProbe?: WriteProbeRecord;
+  writeProbes?: WriteProbeRecord[];
   serialWrites?: boolean;
 }
 

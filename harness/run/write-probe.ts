@@ -37,11 +37,15 @@ export interface WriteProbeRecord {
 export interface WriteProbeOptions {
   /** IMS_SERIAL_WRITES=1: the user asked for no overlapping writes at all, so the probe sends none. */
   serialWritesRequested?: boolean;
+  /** Rounds on this image (ROUNDS when it is probed alone). */
+  rounds?: number;
+  /** Shared by the images probed at once: a loss on one stops the rounds on every one. */
+  shared?: { lost: boolean };
 }
 
 /** Rounds of three overlapping pairs; the probe stops at the first loss. Two writes at once lose one less often than
  * three, hence more rounds: on Glance one round in two or three shows a loss. */
-const ROUNDS = 8;
+export const ROUNDS = 8;
 /** Delete-one-at-a-time passes of the cleanup, each checked by a listing. */
 const CLEANUP_PASSES = 3;
 /** Keys held at once: the two of a pair plus the one carried into the next pair. */
@@ -72,6 +76,7 @@ export async function probeWrites(
   };
   const lose = (what: string, ...es: Exchange[]) => {
     record.lost.push(what);
+    if (options.shared) options.shared.lost = true;
     record.evidence.push(...es.map(describeExchange));
   };
   /** Two writes at once, then a listing; true when both took effect. */
@@ -90,7 +95,7 @@ export async function probeWrites(
     return !record.lost.length;
   };
   try {
-    for (let round = 1; round <= ROUNDS && !record.lost.length; round++) {
+    for (let round = 1; round <= (options.rounds ?? ROUNDS) && !record.lost.length && !options.shared?.lost; round++) {
       record.rounds = round;
       const [k0, k1, k2] = [0, 1, 2].map((i) => `${runPrefix(ledger.runId)}wp${round}x${i}`) as [string, string, string];
       // Add beside add, delete beside add, delete beside delete: the three ways two writes can undo each other.
@@ -106,6 +111,18 @@ export async function probeWrites(
     record.left = await removeOneByOne(owner, image, created, ledger).catch(() => [...created]);
   }
   return record;
+}
+
+/**
+ * The probe on every image at once, the rounds shared out between them: images have tag sets of their own, so two
+ * images' pairs never overlap on one set, and the time of the probe halves with two. The first loss stops every image.
+ */
+export async function probeImages(owner: ApiClient, images: readonly string[], freeSlots: Readonly<Record<string, number>>, ledger: { resultsDir: string; runId: string }, options: WriteProbeOptions = {}): Promise<WriteProbeRecord[]> {
+  const able = images.filter((image) => (freeSlots[image] ?? 0) >= SLOTS_NEEDED);
+  const probed = able.length ? able : images.slice(0, 1); // none with room: the first one says why
+  const shared = { lost: false };
+  const rounds = Math.ceil(ROUNDS / probed.length);
+  return Promise.all(probed.map((image) => probeWrites(owner, image, freeSlots[image] ?? 0, ledger, { ...options, rounds, shared })));
 }
 
 /** The probe's cleanup: one delete at a time, each pass checked by a listing. Returns the keys still there. */
