@@ -12,9 +12,8 @@ test('deleting a tag leaves the tags that share its value, or carry it as their 
   if (!api.listsValues) skipAs('not-exercised', `not exercised: the ${config.dialect} dialect's tags have no values, so no value can collide`);
   // As many slots as the largest case needs, at least two: on a nearly full image the larger cases are not exercised
   // rather than the test holding up every other test of the run while it waits for the whole quota.
-  const granted = await tags.reserve(MOST_ON_MAIN, 2);
   // The bystander on the other image takes one slot there, reserved once: each case's is removed when it ends.
-  if (config.otherImageId) await tags.reserve(1, 1, config.otherImageId);
+  const granted = (await tags.reserveAll([{ image: config.imageId, want: MOST_ON_MAIN, atLeast: 2 }, ...(config.otherImageId ? [{ image: config.otherImageId, want: 1 }] : [])]))[0]!;
   let exercised = 0;
   for (const c of VALUE_COLLISIONS) if (await exercise(c)) exercised++;
   if (!exercised) skipAs('not-exercised', 'not exercised: the target would not create or list any case of colliding values as sent');

@@ -33,9 +33,8 @@ test('random sequences of tag operations keep the image exactly as the model say
     const free = Object.fromEntries(images.map((image) => [image, preflightRecord.freeSlots?.[image] ?? 0]));
     if (sequenceSlots(free[config.imageId]!, true) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
     const lanes = config.serialWrites ? 1 : Math.min(EXPLORE_LANES, new Budget(config.explore).sequenceParts().length);
-    for (const [image, r] of Object.entries(exploreReservation(lanes, config.imageId, config.otherImageId, free))) {
-      if (r.want > 0) slots[image] = await factory.reserve(r.want, r.atLeast, image);
-    }
+    const asks = Object.entries(exploreReservation(lanes, config.imageId, config.otherImageId, free)).filter(([, r]) => r.want > 0).map(([image, r]) => ({ image, ...r }));
+    (await factory.reserveAll(asks)).forEach((g, i) => (slots[asks[i]!.image] = g.granted));
     const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
     const host = factoryHost(
       { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId, exclusive: config.imageExclusive },

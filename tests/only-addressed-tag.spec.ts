@@ -35,7 +35,7 @@ test('deleting a key leaves its near-miss keys in place, in both directions', co
   const stuck = new StuckKinds();
   // Stuck pairs an earlier run left: judged from what they answer now, before anything new is created.
   await stuck.judgeEarlier({ api, resultsDir: config.resultsDir, runId: preflightRecord.runId, images, listed: preflightRecord.snapshot ?? {}, kinds: new Set(CASES.map((c) => c.pair.kind)) });
-  const granted = await Promise.all(images.map((image) => tags.reserve(2 * LANES_PER_IMAGE, 2, image)));
+  const granted = await tags.reserveAll(images.map((image) => ({ image, want: 2 * LANES_PER_IMAGE, atLeast: 2 })));
   let exercised = 0;
   const work = async (c: Case, image: string, release: () => void): Promise<'next' | 'stop'> => {
     const why = stuck.reason(c.pair.kind);

@@ -13,7 +13,7 @@ test('unusual keys are never refused with 400', covers({ requirement: 'DT-07', i
   const entries = UNUSUAL_KEYS.filter((k) => k.transport !== 'raw');
   // Which image carries a key does not matter here: with a second image both images' quotas are put to work.
   const images = [config.imageId, ...(config.otherImageId ? [config.otherImageId] : [])];
-  const granted = await Promise.all(images.map((image) => tags.reserve(LANES_PER_IMAGE, 1, image)));
+  const granted = await tags.reserveAll(images.map((image) => ({ image, want: LANES_PER_IMAGE, atLeast: 1 })));
   const created = new Map<string, number>();
   const cases = planCases(entries.length);
   const untried = await inLanes(entries, laneImages(images, granted), async (entry, image) => {

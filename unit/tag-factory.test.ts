@@ -93,3 +93,22 @@ test('the broker shares an image\'s free slots across tests, first come first se
   await assert.rejects(a.acquire('img', 4), /needs 4 free tag slots/);
   await broker.close();
 });
+
+test('the broker grants a test its slots on every image together, and a waiter on one image holds back no other image', async () => {
+  const broker = await startBroker({ slots: { a: 2, b: 2 } });
+  const c = new BrokerClient(broker.url);
+  assert.equal(await c.acquire('a', 2), 2); // another test holds all of a
+  const order: string[] = [];
+  // Wants both images: it waits for a without taking any of b meanwhile (no test holds one image while it waits).
+  const both = c.acquireAll([{ image: 'a', want: 1 }, { image: 'b', want: 2, atLeast: 1 }]).then((g) => order.push(`both ${g.map((x) => x.granted).join('+')}`));
+  await new Promise((r) => setTimeout(r, 30));
+  // A later ask for b alone is not held back by the waiter on a, and b is all there.
+  assert.equal(await c.acquire('b', 2), 2);
+  assert.deepEqual(order, [], 'the waiter took nothing while it waited');
+  await c.release('b', 2);
+  await c.release('a', 2);
+  await both;
+  assert.deepEqual(order, ['both 1+2']);
+  await assert.rejects(c.acquireAll([{ image: 'a', want: 1 }, { image: 'a', want: 1 }]), /once per image/);
+  await broker.close();
+});

@@ -163,3 +163,36 @@ test('too few free slots: the probe sends nothing', async () => {
   assert.equal(glance.writes, 0);
   assert.equal(record.skip, 'too-few-slots');
 });
+
+test('images probed at once write keys of their own, and a refused write stops every image: a target that remembers deleted keys across images keeps nothing', async () => {
+  const dir = ledgerDir();
+  const tags = { a: new Set<string>(), b: new Set<string>() };
+  const tombstones = new Set<string>(); // deleting a key once answers 404 for it on every image afterwards
+  const written = { a: new Set<string>(), b: new Set<string>() };
+  const ex = (status: number): Exchange => ({ seq: 0, operationId: 'x', role: 'preflight', persona: 'owner', transport: 'api', method: 'X', url: 'u', requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 1 }) as Exchange;
+  const fake = {
+    addTag: async (key: string, _v: string, o: { image: 'a' | 'b' }) => (tags[o.image].add(key), written[o.image].add(key), ex(204)),
+    cleanupDelete: async (key: string, o: { image: 'a' | 'b' }) => {
+      if (tombstones.has(key) || !tags[o.image].has(key)) return ex(404);
+      tombstones.add(key);
+      tags[o.image].delete(key);
+      return ex(204);
+    },
+    list: async (o: { image: 'a' | 'b' }) => ({ tags: new Map([...tags[o.image]].map((k) => [k, null] as [string, null])), exchange: ex(200) }),
+  };
+  try {
+    const records = await probeImages(fake as unknown as ApiClient, ['a', 'b'], { a: 10, b: 10 }, { resultsDir: dir, runId: 'rt' });
+    assert.deepEqual([...written.a].filter((k) => written.b.has(k)), [], 'no key written on both images');
+    assert.deepEqual(records.map((r) => r.left), [[], []], 'nothing left');
+    assert.deepEqual(records.map((r) => r.lost), [[], []]);
+
+    // Now a target that refuses every delete: the first refusal ends the probe on both images.
+    tombstones.clear();
+    const refusing = { ...fake, cleanupDelete: async () => ex(404) };
+    const again = await probeImages(refusing as unknown as ApiClient, ['a', 'b'], { a: 10, b: 10 }, { resultsDir: dir, runId: 'rr' });
+    assert.deepEqual(again.map((r) => r.rounds), [1, 1], 'no round after the refusal');
+    assert.ok(again.every((r) => r.skip === 'incomplete'), 'the probe says it could not complete');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

@@ -71,6 +71,12 @@ export interface ForeignChange {
 export interface Judgement {
   findings: JudgedFinding[];
   foreign: ForeignChange[];
+  /**
+   * Tags of the test's own vanished that none of its requests can have removed (a request elsewhere in the run wiped
+   * them): since when (performance.now()). The test's requests from then to the listing met a state it did not make,
+   * so their answers judge nothing (fixtures/outcomes.ts: disturbed); the wipe itself is the DT-04 finding here.
+   */
+  wipedSince?: number;
 }
 
 export interface JudgeInput {
@@ -111,7 +117,8 @@ export function judge(input: JudgeInput): Judgement {
   }
   // A tag of the run's own gone with no request of this test related to it: something else wiped tags (another
   // test's request, in a parallel run). Then no single request here is the likely cause: the change is DT-04's.
-  const wiped = own.some((d) => d.kind === 'vanished' && !d.since.length && !relatedOf.get(d)!.length);
+  const wipedTags = own.filter((d) => d.kind === 'vanished' && !d.since.length && !relatedOf.get(d)!.length);
+  const wiped = wipedTags.length > 0;
   for (const d of own) {
     const related = relatedOf.get(d)!;
     // A request that removed a tag of the run's own it did not address removes others' too: a fault that wipes tags
@@ -138,7 +145,7 @@ export function judge(input: JudgeInput): Judgement {
   for (const a of result.appeared) {
     foreign.push({ image: result.image, key: a.key, kind: 'appeared', expected: 'missing', actual: show(a.value), lastSeenAt: null, seenAt: wall(window.start), attributedTo: [] });
   }
-  return { findings, foreign };
+  return { findings, foreign, ...(wiped ? { wipedSince: Math.min(...wipedTags.map((d) => d.settledAt)) } : {}) };
 }
 
 function orderSuspects(addressed: SentRequest | undefined, since: readonly Exchange[], related: readonly SentRequest[]): Exchange[] {

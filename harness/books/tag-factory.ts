@@ -1,7 +1,7 @@
 // The tag factory: unique keys per test, creation within the run's tag slots, a ledger line before every add,
 // and a teardown that deletes only what this test created and did not see deleted.
 import type { ApiClient } from '../http/client.js';
-import type { BrokerClient } from '../run/broker.js';
+import type { BrokerClient, SlotAsk, SlotGrant } from '../run/broker.js';
 import type { Exchange } from '../http/exchanges.js';
 import { appendLedger, type StuckCase } from './ledger.js';
 import { runPrefix } from '../run/run-id.js';
@@ -59,11 +59,14 @@ export class TagFactory {
     return granted;
   }
 
-  /** As reserve, plus one slot more for the test's bystander when the run's capacity on the image allows. */
-  async reserveWithExtra(want: number, atLeast: number, image: string, extra: boolean): Promise<{ granted: number; extraGranted: boolean }> {
-    const r = await this.broker.acquireWithExtra(image, want, atLeast, extra);
-    this.held.set(image, (this.held.get(image) ?? 0) + r.granted + (r.extra ? 1 : 0));
-    return { granted: r.granted, extraGranted: r.extra };
+  /**
+   * As reserve, on several images at once (granted together, so the test never waits for one while holding another),
+   * each with one slot more for the test's bystander where asked and the run's capacity on the image allows.
+   */
+  async reserveAll(asks: readonly SlotAsk[]): Promise<SlotGrant[]> {
+    const grants = await this.broker.acquireAll(asks);
+    asks.forEach((a, i) => this.held.set(a.image, (this.held.get(a.image) ?? 0) + grants[i]!.granted + (grants[i]!.extra ? 1 : 0)));
+    return grants;
   }
 
   /** Adds a tag. `created` is true when the target answered 2xx; a refusal is not an error here. */

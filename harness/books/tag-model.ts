@@ -65,6 +65,8 @@ export interface Difference {
   since: Exchange[];
   /** When the tag was last seen as expected (performance.now()); -Infinity: never since the run began. */
   lastSeen: number;
+  /** Since when nothing of this test touched it: the later of lastSeen and its last request's answer (own keys). */
+  settledAt: number;
 }
 
 export interface CheckResult {
@@ -203,7 +205,7 @@ export class ImageModel {
         f.lastSeen = start;
         continue;
       }
-      differences.push({ image: this.image, key, kind: has ? 'changed' : 'vanished', owner: 'foreign', expected: show(f.value), actual: has ? show(actual) : 'missing', value: f.value, since: [], lastSeen: f.lastSeen });
+      differences.push({ image: this.image, key, kind: has ? 'changed' : 'vanished', owner: 'foreign', expected: show(f.value), actual: has ? show(actual) : 'missing', value: f.value, since: [], lastSeen: f.lastSeen, settledAt: f.lastSeen });
       if (has) this.foreign.set(key, { value: actual ?? null, lastSeen: start });
       else this.foreign.delete(key);
     }
@@ -220,7 +222,7 @@ export class ImageModel {
     const has = listing.has(key);
     const actual = has ? listing.get(key) : undefined;
     let d: Difference | undefined;
-    const diff = (kind: DifferenceKind, expected: string, got: string): Difference => ({ image: this.image, key, kind, owner: 'test', expected, actual: got, value: k.value, since: [...k.since], lastSeen: k.lastSeen });
+    const diff = (kind: DifferenceKind, expected: string, got: string): Difference => ({ image: this.image, key, kind, owner: 'test', expected, actual: got, value: k.value, since: [...k.since], lastSeen: k.lastSeen, settledAt: Math.max(k.lastSeen, ...k.ops.map((op) => op.end ?? -Infinity)) });
     if (k.present === undefined) {
       k.present = has;
       if (has) k.value = actual ?? null;

@@ -168,8 +168,22 @@ export class Execution {
     return e;
   }
 
-  private finding(requirement: string, claim: string, exchanges: Exchange[], keys: string[]): void {
-    this.findings.push({ requirement, claim, exchanges, keys: [...new Set(keys)] });
+  private finding(requirement: string, claim: string, exchanges: Exchange[], keys: string[], at = this.findings.length): void {
+    this.findings.splice(at, 0, { requirement, claim, exchanges, keys: [...new Set(keys)] });
+  }
+
+  /** Requests sent while a request elsewhere in the run wiped this sequence's tags: their answers judge nothing. */
+  private readonly disturbed = new WeakSet<Exchange>();
+
+  /**
+   * Judges a request by its answer after its model check (when it has one): a request the check shows disturbed is
+   * no finding. The finding keeps its place before the check's own.
+   */
+  private async answerThenCheck(e: Exchange, check: (() => Promise<void>) | undefined, verdict: () => { requirement: string; claim: string } | undefined, key: string): Promise<void> {
+    const at = this.findings.length;
+    if (check) await check();
+    const v = verdict();
+    if (v && !this.disturbed.has(e)) this.finding(v.requirement, v.claim, [e], [key], at);
   }
 
   /** Runs one command; a harness failure (the target unusable) ends the sequence and is reported as such. */
@@ -215,13 +229,14 @@ export class Execution {
       if (check) await this.verify(image, sent);
       return;
     }
-    if (before === true && listed && e.status !== 204) {
-      this.finding('DT-01', `deleting a tag the image carries (listed a moment ago) must answer 204; it answered ${e.status ?? e.error}`, [e], [key]);
-    } else if (before === false && e.status !== 404) {
-      const what = m.wasCarried(key) ? 'a key deleted a moment ago' : 'a key the image never carried';
-      this.finding('DT-05', `deleting ${what} must answer 404 (the operation is not idempotent); it answered ${e.status ?? e.error}`, [e], [key]);
-    }
-    if (check) await this.verify(image, sent);
+    const carried = m.wasCarried(key);
+    await this.answerThenCheck(e, check ? () => this.verify(image, sent) : undefined, () => {
+      if (before === true && listed && e.status !== 204) return { requirement: 'DT-01', claim: `deleting a tag the image carries (listed a moment ago) must answer 204; it answered ${e.status ?? e.error}` };
+      if (before === false && e.status !== 404) {
+        return { requirement: 'DT-05', claim: `deleting ${carried ? 'a key deleted a moment ago' : 'a key the image never carried'} must answer 404 (the operation is not idempotent); it answered ${e.status ?? e.error}` };
+      }
+      return undefined;
+    }, key);
   }
 
   /** A delete that must be refused (the persona without permission, another project's path): nothing may change. */
@@ -246,17 +261,12 @@ export class Execution {
       if (check) await this.verify(image, sent);
       return true;
     }
-    if (tampered !== undefined) {
-      if (e.status !== 401) this.finding('DT-08', `the owner's token with its ${how.slice(7)} must get 401; the delete answered ${e.status ?? e.error}`, [e], [key]);
-      if (check) await this.verify(image, sent);
-      return true;
-    }
-    if (how === 'forbidden' && e.status !== 403) {
-      this.finding('DT-09', `valid credentials without permission on the image must get 403; the delete answered ${e.status ?? e.error}`, [e], [key]);
-    } else if (how === 'other-project' && (ok(e) || e.status === undefined)) {
-      this.finding('DT-09', `the owner's credentials in another project's path must never succeed; the delete answered ${e.status ?? e.error}`, [e], [key]);
-    }
-    if (check) await this.verify(image, sent);
+    await this.answerThenCheck(e, check ? () => this.verify(image, sent) : undefined, () => {
+      if (tampered !== undefined) return e.status !== 401 ? { requirement: 'DT-08', claim: `the owner's token with its ${how.slice(7)} must get 401; the delete answered ${e.status ?? e.error}` } : undefined;
+      if (how === 'forbidden' && e.status !== 403) return { requirement: 'DT-09', claim: `valid credentials without permission on the image must get 403; the delete answered ${e.status ?? e.error}` };
+      if (how === 'other-project' && (ok(e) || e.status === undefined)) return { requirement: 'DT-09', claim: `the owner's credentials in another project's path must never succeed; the delete answered ${e.status ?? e.error}` };
+      return undefined;
+    }, key);
     return true;
   }
 
@@ -288,6 +298,7 @@ export class Execution {
       const result = m.check(listing.tags, start, end);
       const j = judge({ result, listing: listing.exchange, window: { start, end }, log: this.log, addressed, exclusive: this.host.exclusive === true });
       for (const f of j.findings) this.finding(f.requirement, f.claim, f.exchanges, f.keys);
+      if (j.wipedSince !== undefined) for (const r of this.log.within(j.wipedSince, end)) this.disturbed.add(r.exchange);
       this.foreign.push(...j.foreign);
       // A key the model and the listing agree is gone frees its slot.
       for (const key of m.confirmedGone()) this.host.gone(key, image);

@@ -10,11 +10,30 @@ import { AkFailureBudget } from '../auth/ak-failure-budget.js';
 
 type TokenPersona = 'owner' | 'forbidden' | 'outsider';
 
-interface Waiter {
+/** Slots asked for on one image: between atLeast and want, plus one for the test's bystander when `extra`. */
+export interface SlotAsk {
+  image: string;
+  want: number;
+  atLeast?: number;
+  extra?: boolean;
+}
+
+/** What one ask was granted. */
+export interface SlotGrant {
+  granted: number;
+  extra: boolean;
+}
+
+interface Part {
   image: string;
   want: number;
   atLeast: number;
-  grant: (n: number) => void;
+}
+
+/** A test's asks on every image it needs, granted together: a test never waits for one image while holding another. */
+interface Waiter {
+  parts: Part[];
+  grant: (n: number[]) => void;
 }
 
 export interface BrokerOptions {
@@ -38,17 +57,44 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
   // One budget of known-failing signed requests under the real AK for the whole run, whatever the number of workers.
   const akBudget = new AkFailureBudget();
 
-  // Strict FIFO: a large request at the head is not starved by a stream of small ones.
+  // First come, first served on each image: a waiter holds back those behind it on the images where it is short (a
+  // large ask is not starved by a stream of small ones), never on an image it could have: a test that holds slots
+  // there and asks for more must not wait behind a waiter that waits for the slots that test holds.
   const pump = () => {
-    while (queue.length) {
-      const head = queue[0]!;
-      const available = free.get(head.image) ?? 0;
-      if (available < head.atLeast) return;
-      const n = Math.min(head.want, available);
-      free.set(head.image, available - n);
-      queue.shift();
-      head.grant(n);
+    const blocked = new Set<string>();
+    for (let i = 0; i < queue.length; ) {
+      const w = queue[i]!;
+      const short = w.parts.filter((p) => blocked.has(p.image) || (free.get(p.image) ?? 0) < p.atLeast);
+      if (short.length) {
+        for (const p of short) blocked.add(p.image);
+        i++;
+        continue;
+      }
+      const granted = w.parts.map((p) => {
+        const n = Math.min(p.want, free.get(p.image) ?? 0);
+        free.set(p.image, (free.get(p.image) ?? 0) - n);
+        return n;
+      });
+      queue.splice(i, 1);
+      w.grant(granted);
     }
+  };
+
+  /** The asks of one acquire, checked against the run's capacity: a reason when they can never be granted. */
+  const plan = (asks: SlotAsk[]): { parts: Part[]; extras: number[] } | string => {
+    if (new Set(asks.map((a) => a.image)).size !== asks.length) return 'one acquire asks once per image';
+    const extras: number[] = [];
+    const parts: Part[] = [];
+    for (const a of asks) {
+      const cap = capacity.get(a.image) ?? 0;
+      const least = Number(a.atLeast ?? a.want);
+      // One slot more when the capacity allows (a test's bystander), asked for together so no test waits holding some.
+      const extra = a.extra === true && least + 1 <= cap ? 1 : 0;
+      if (least + extra > cap) return `needs ${least + extra} free tag slots on image ${a.image}, the run has ${cap}`;
+      extras.push(extra);
+      parts.push({ image: a.image, want: Number(a.want) + extra, atLeast: least + extra });
+    }
+    return { parts, extras };
   };
 
   const server: Server = createServer((req, res) => {
@@ -62,13 +108,10 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
       const image = String(body.image ?? '');
       if (req.url === '/slots/acquire') {
-        const cap = capacity.get(image) ?? 0;
-        // One slot more when the capacity allows (a test's bystander), asked for together so no test waits holding some.
-        const extra = body.extra === true && Number(body.atLeast ?? body.want) + 1 <= cap ? 1 : 0;
-        const want = Number(body.want) + extra;
-        const atLeast = Number(body.atLeast ?? body.want) + extra;
-        if (atLeast > cap) return reply(409, { error: `needs ${atLeast} free tag slots on image ${image}, the run has ${cap}` });
-        queue.push({ image, want, atLeast, grant: (n) => reply(200, { granted: n - extra, extra: extra === 1 }) });
+        const planned = plan(body.asks as SlotAsk[]);
+        if (typeof planned === 'string') return reply(409, { error: planned });
+        const grant = (n: number[]) => reply(200, { grants: n.map((g, i): SlotGrant => ({ granted: g - planned.extras[i]!, extra: planned.extras[i] === 1 })) });
+        queue.push({ parts: planned.parts, grant });
         return pump();
       }
       if (req.url === '/slots/release') {
@@ -121,13 +164,12 @@ export class BrokerClient {
 
   /** Waits for between atLeast and want free tag slots on the image; resolves with how many were granted. */
   async acquire(image: string, want: number, atLeast = want): Promise<number> {
-    return (await this.call<{ granted: number }>('/slots/acquire', { image, want, atLeast })).granted;
+    return (await this.acquireAll([{ image, want, atLeast }]))[0]!.granted;
   }
 
-  /** As acquire, plus one slot more when the run's capacity on the image allows (extra: whether it was granted). */
-  async acquireWithExtra(image: string, want: number, atLeast: number, extra: boolean): Promise<{ granted: number; extra: boolean }> {
-    const r = await this.call<{ granted: number; extra?: boolean }>('/slots/acquire', { image, want, atLeast, extra });
-    return { granted: r.granted, extra: r.extra === true };
+  /** Waits until every ask can be granted, then takes them all at once (extra: whether the bystander's slot was). */
+  async acquireAll(asks: readonly SlotAsk[]): Promise<SlotGrant[]> {
+    return (await this.call<{ grants: SlotGrant[] }>('/slots/acquire', { asks })).grants;
   }
 
   async release(image: string, count: number): Promise<void> {

@@ -39,8 +39,11 @@ export interface WriteProbeOptions {
   serialWritesRequested?: boolean;
   /** Rounds on this image (ROUNDS when it is probed alone). */
   rounds?: number;
-  /** Shared by the images probed at once: a loss on one stops the rounds on every one. */
-  shared?: { lost: boolean };
+  /** Shared by the images probed at once: a loss or a refused write on one stops the rounds on every one. */
+  shared?: { stop: boolean };
+  /** Marks this image's keys: images probed at once never write the same key (a target that confuses images would
+   * then refuse the second delete and keep the tag). */
+  keyMark?: string;
 }
 
 /** Rounds of three overlapping pairs; the probe stops at the first loss. Two writes at once lose one less often than
@@ -76,7 +79,7 @@ export async function probeWrites(
   };
   const lose = (what: string, ...es: Exchange[]) => {
     record.lost.push(what);
-    if (options.shared) options.shared.lost = true;
+    if (options.shared) options.shared.stop = true;
     record.evidence.push(...es.map(describeExchange));
   };
   /** Two writes at once, then a listing; true when both took effect. */
@@ -86,6 +89,13 @@ export async function probeWrites(
     // A write without an answer may still be running on the target: no further write may overlap it.
     const unanswered = done.find((d) => d.e.status === undefined);
     if (unanswered) throw new Error(`${unanswered.op} of ${JSON.stringify(unanswered.key)} got no answer (${unanswered.e.error ?? 'unknown'})`);
+    // A refused write (a 404 for a key just added, a 503): the probe cannot tell a loss from it, and each further
+    // round could leave one more tag it cannot remove. The tests judge such a target.
+    const refused = done.find((d) => !ok(d.e));
+    if (refused) {
+      if (options.shared) options.shared.stop = true;
+      throw new Error(`the ${refused.op} of ${JSON.stringify(refused.key)} answered ${refused.e.status}`);
+    }
     const listing = await owner.list({ image }, 'preflight');
     for (const d of done) {
       if (!ok(d.e)) continue;
@@ -95,9 +105,9 @@ export async function probeWrites(
     return !record.lost.length;
   };
   try {
-    for (let round = 1; round <= (options.rounds ?? ROUNDS) && !record.lost.length && !options.shared?.lost; round++) {
+    for (let round = 1; round <= (options.rounds ?? ROUNDS) && !record.lost.length && !options.shared?.stop; round++) {
       record.rounds = round;
-      const [k0, k1, k2] = [0, 1, 2].map((i) => `${runPrefix(ledger.runId)}wp${round}x${i}`) as [string, string, string];
+      const [k0, k1, k2] = [0, 1, 2].map((i) => `${runPrefix(ledger.runId)}wp${options.keyMark ?? ''}${round}x${i}`) as [string, string, string];
       // Add beside add, delete beside add, delete beside delete: the three ways two writes can undo each other.
       if (!(await pair({ key: k0, op: 'add' }, { key: k1, op: 'add' }))) break;
       if (!(await pair({ key: k0, op: 'delete' }, { key: k2, op: 'add' }))) break;
@@ -115,14 +125,16 @@ export async function probeWrites(
 
 /**
  * The probe on every image at once, the rounds shared out between them: images have tag sets of their own, so two
- * images' pairs never overlap on one set, and the time of the probe halves with two. The first loss stops every image.
+ * images' pairs never overlap on one set, and the time of the probe halves with two. The first loss stops every image;
+ * each image's keys are its own.
  */
 export async function probeImages(owner: ApiClient, images: readonly string[], freeSlots: Readonly<Record<string, number>>, ledger: { resultsDir: string; runId: string }, options: WriteProbeOptions = {}): Promise<WriteProbeRecord[]> {
   const able = images.filter((image) => (freeSlots[image] ?? 0) >= SLOTS_NEEDED);
   const probed = able.length ? able : images.slice(0, 1); // none with room: the first one says why
-  const shared = { lost: false };
+  const shared = { stop: false };
   const rounds = Math.ceil(ROUNDS / probed.length);
-  return Promise.all(probed.map((image) => probeWrites(owner, image, freeSlots[image] ?? 0, ledger, { ...options, rounds, shared })));
+  const mark = (i: number) => (probed.length > 1 ? String.fromCharCode(97 + i) : '');
+  return Promise.all(probed.map((image, i) => probeWrites(owner, image, freeSlots[image] ?? 0, ledger, { ...options, rounds, shared, keyMark: mark(i) })));
 }
 
 /** The probe's cleanup: one delete at a time, each pass checked by a listing. Returns the keys still there. */
