@@ -118,3 +118,24 @@ test('a wipe from elsewhere (a tag of the test gone with no related request) is 
   const bad2 = sendDelete(kept.m, kept.log, 'mine', 401, { refusedBy: 'DT-08' });
   assert.deepEqual(run(kept.m, kept.log, { bystander: 'vb' }, bad2).findings.map((f) => f.requirement), ['DT-08'], 'the bystander stayed: the refused request did it');
 });
+
+test('a wipe from elsewhere says since when: the test\'s requests from then on met a state the test did not make', () => {
+  const w = world({});
+  const by = ex('POST', 204);
+  w.m.begin('bystander', 4)(addEffect(by, 'vb'), by, 5);
+  w.log.add({ exchange: by, image: 'img', key: 'bystander', value: 'vb', start: 4, end: 5 });
+  w.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  const bad = sendDelete(w.m, w.log, 'mine', 401, { refusedBy: 'DT-08' });
+  const j = run(w.m, w.log, {}, bad);
+  // Both tags were last seen at the listing of 6..7: from then on anything the test sent may have met the wipe.
+  assert.equal(j.wipedSince, 6);
+  assert.deepEqual(w.log.within(j.wipedSince!, 21).map((r) => r.exchange.id), [bad.exchange.id]);
+  // Nothing wiped: no such time, and the refused request is judged.
+  const kept = world({});
+  const bad2 = sendDelete(kept.m, kept.log, 'mine', 401, { refusedBy: 'DT-08' });
+  assert.equal(run(kept.m, kept.log, { mine: 'vm' }, bad2).wipedSince, undefined);
+  // A tag the test's own request removed (a delete of it) is no wipe: no wipedSince.
+  const own = world({});
+  const del = sendDelete(own.m, own.log, 'mine', 204);
+  assert.equal(run(own.m, own.log, {}, del).wipedSince, undefined);
+});
