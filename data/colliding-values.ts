@@ -1,7 +1,8 @@
 // Tag values that collide on purpose. A delete that matches on the value column (Glance keeps the tag text in a column
 // named `value`; a key/value confusion in an ORM filter is one line) removes every tag with the addressed tag's value,
-// which one unique value per tag never shows. The near-miss pairs and the exploration draw their values from this
-// small catalogue, and DT-04's colliding-values test (tests/colliding-values.spec.ts) builds its cases from it.
+// which one unique value per tag never shows. The exploration draws its values from this small catalogue (the
+// near-miss pairs too, each pair's value made its own with its stem, as their lanes run side by side), and DT-04's
+// colliding-values test (tests/colliding-values.spec.ts) builds its cases from it.
 // Values exist in the ims dialect only: the openstack dialect's tags are plain strings.
 
 /** Few values, so tags share them; two differ only in case (a case-insensitive collation conflates them). */

@@ -68,9 +68,10 @@ async function exercise(c: Case, image: string, tags: TagBook, release: () => vo
     tags.inSlots(
       image,
       async () => {
-        // One after the other: the bystander is the older row. Both carry one value of the shared catalogue: a delete
-        // that also matches on the value column takes the bystander with it.
-        const value = catalogueValue(stem);
+        // One after the other: the bystander is the older row. Both carry one value: a delete that also matches on the
+        // value column takes the bystander with it. A value of the pair's own (the stem in it): lanes side by side must
+        // not share one, or such a delete takes another lane's pair and its case would judge someone else's request.
+        const value = `${catalogueValue(stem)}-${stem}`;
         const by = await tags.add(bystander, { image, value });
         const tg = by.created ? await tags.add(target, { image, value }) : undefined;
         if (!by.created || !tg?.created) {

@@ -139,3 +139,45 @@ test('a wipe from elsewhere says since when: the test\'s requests from then on m
   const del = sendDelete(own.m, own.log, 'mine', 204);
   assert.equal(run(own.m, own.log, {}, del).wipedSince, undefined);
 });
+
+test('a tag another delete of the test removed first (by its value): that delete is DT-04\'s, the 404 of the tag\'s own delete judges nothing', () => {
+  const w = world({});
+  const by = ex('POST', 204);
+  w.m.begin('twin', 4)(addEffect(by, 'vm'), by, 5); // shares mine's value
+  w.log.add({ exchange: by, image: 'img', key: 'twin', value: 'vm', start: 4, end: 5 });
+  w.m.check(listing({ mine: 'vm', twin: 'vm' }), 6, 7);
+  const other = sendDelete(w.m, w.log, 'twin', 204, { value: 'vm' }, 10); // another lane's delete, matching by value
+  const late = sendDelete(w.m, w.log, 'mine', 404, { value: 'vm' }, 12); // finds its tag gone
+  const j = run(w.m, w.log, {}, late);
+  assert.deepEqual(j.findings.map((f) => f.requirement), ['DT-04']);
+  assert.equal(j.findings[0]!.exchanges[0], other.exchange, 'the remover comes first in the evidence');
+  assert.deepEqual(j.preempted, [late.exchange]);
+});
+
+test('a refused request is not blamed for a tag that only shares its value: that is a wipe from elsewhere', () => {
+  const w = world({});
+  const bad = sendDelete(w.m, w.log, 'other-key', 401, { refusedBy: 'DT-08', value: 'vm' });
+  const j = run(w.m, w.log, {}, bad);
+  assert.deepEqual(j.findings.map((f) => f.requirement), ['DT-04']);
+  assert.notEqual(j.wipedSince, undefined);
+});
+
+test('a wipe from elsewhere also explains the addressed tag gone under a 404: no DT-01 for it, its answer judges nothing', () => {
+  const w = world({});
+  const by = ex('POST', 204);
+  w.m.begin('bystander', 4)(addEffect(by, 'vb'), by, 5);
+  w.log.add({ exchange: by, image: 'img', key: 'bystander', value: 'vb', start: 4, end: 5 });
+  w.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  const late = sendDelete(w.m, w.log, 'mine', 404);
+  const j = run(w.m, w.log, {}, late);
+  assert.deepEqual(j.findings.map((f) => f.requirement), ['DT-04'], 'the wipe, once');
+  assert.deepEqual(j.preempted, [late.exchange]);
+  // Without the wipe (the bystander stayed) the 404 that removed the tag is DT-01's.
+  const k = world({});
+  const b2 = ex('POST', 204);
+  k.m.begin('bystander', 4)(addEffect(b2, 'vb'), b2, 5);
+  k.log.add({ exchange: b2, image: 'img', key: 'bystander', value: 'vb', start: 4, end: 5 });
+  k.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  const l2 = sendDelete(k.m, k.log, 'mine', 404);
+  assert.deepEqual(run(k.m, k.log, { bystander: 'vb' }, l2).findings.map((f) => f.requirement), ['DT-01']);
+});

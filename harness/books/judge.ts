@@ -77,6 +77,8 @@ export interface Judgement {
    * so their answers judge nothing (fixtures/outcomes.ts: disturbed); the wipe itself is the DT-04 finding here.
    */
   wipedSince?: number;
+  /** Requests under test whose tag another request of the test had removed first: their answers judge nothing. */
+  preempted: Exchange[];
 }
 
 export interface JudgeInput {
@@ -99,6 +101,9 @@ const answer = (e: Exchange) => `${e.status ?? e.error ?? 'nothing'}`;
 function relatedByKey(r: SentRequest, d: Difference): boolean {
   if (r.key === undefined) return false;
   if (conflation(r.key, d.key) !== undefined) return true;
+  // A refused request that acted anyway would act on its key: blaming it for a tag that only shares its value takes
+  // two faults, where a value-matching delete elsewhere takes one.
+  if (r.refusedBy) return false;
   if (r.value !== undefined && r.value !== null && (r.value === d.key || (d.value !== null && r.value === d.value))) return true;
   return d.value !== null && r.key === d.value;
 }
@@ -111,6 +116,7 @@ export function judge(input: JudgeInput): Judgement {
   const own = result.differences.filter((d) => d.owner === 'test');
   const implicated = new Set<SentRequest>();
   const relatedOf = new Map<Difference, SentRequest[]>();
+  const preempted: Exchange[] = [];
   for (const d of own) {
     const window_ = log.within(d.lastSeen, window.end).filter((r) => r.image === d.image || r.key !== undefined);
     relatedOf.set(d, window_.filter((r) => (r.key === undefined ? r.image === d.image : relatedByKey(r, d))));
@@ -125,6 +131,21 @@ export function judge(input: JudgeInput): Judgement {
     // (every tag, or every tag of a collection) does not spare the ones the run did not create.
     for (const r of related) if (r.key === undefined || d.kind === 'vanished') implicated.add(r);
     if (d.kind === 'vanished' && addressed && !(addressed.image === d.image && addressed.key === d.key)) implicated.add(addressed);
+    // Another delete that answered 2xx and can have removed the tag (by its value, a fold of its key) explains a
+    // vanished tag better than a request that was refused or answered 404: lanes side by side share the books, and a
+    // fault that deletes by value in one lane takes the tag another lane was about to delete.
+    const remover = d.kind === 'vanished' ? related.find((r) => r !== addressed && !r.refusedBy && r.exchange.method === 'DELETE' && ok(r.exchange) && !(r.image === d.image && r.key === d.key)) : undefined;
+    if (remover && addressed && (addressed.refusedBy || !ok(addressed.exchange))) {
+      findings.push(route(d, orderSuspects(remover, d.since, related.filter((r) => !r.refusedBy)), remover, log, input.listing));
+      // The addressed delete found its tag already gone: its 404 judges nothing.
+      if (addressed.image === d.image && addressed.key === d.key) preempted.push(addressed.exchange);
+      continue;
+    }
+    // Tags of the test wiped from elsewhere meanwhile: the addressed tag gone under a 404 is the wipe's doing too.
+    if (wiped && addressed && d.kind === 'vanished' && addressed.image === d.image && addressed.key === d.key && addressed.exchange.status === 404) {
+      preempted.push(addressed.exchange);
+      continue;
+    }
     const suspects = orderSuspects(addressed, d.since, related);
     findings.push(route(d, suspects, wiped ? undefined : addressed, log, input.listing, wiped));
   }
@@ -145,7 +166,7 @@ export function judge(input: JudgeInput): Judgement {
   for (const a of result.appeared) {
     foreign.push({ image: result.image, key: a.key, kind: 'appeared', expected: 'missing', actual: show(a.value), lastSeenAt: null, seenAt: wall(window.start), attributedTo: [] });
   }
-  return { findings, foreign, ...(wiped ? { wipedSince: Math.min(...wipedTags.map((d) => d.settledAt)) } : {}) };
+  return { findings, foreign, preempted, ...(wiped ? { wipedSince: Math.min(...wipedTags.map((d) => d.settledAt)) } : {}) };
 }
 
 function orderSuspects(addressed: SentRequest | undefined, since: readonly Exchange[], related: readonly SentRequest[]): Exchange[] {

@@ -77,7 +77,7 @@ export class Execution {
   /** Requests under test that answered 503: steps that did nothing (judged by the model only). */
   unavailable = 0;
   private readonly models = new Map<string, ImageModel>();
-  private readonly log = new RequestLog();
+
   /** Changes of tags the sequence did not create, as the judge saw them (someone else's, or attributed). */
   readonly foreign: ForeignChange[] = [];
   private readonly stems: string[] = [];
@@ -173,6 +173,7 @@ export class Execution {
   }
 
   /** Requests sent while a request elsewhere in the run wiped this sequence's tags: their answers judge nothing. */
+  private readonly log = new RequestLog();
   private readonly disturbed = new WeakSet<Exchange>();
 
   /**
@@ -299,6 +300,7 @@ export class Execution {
       const j = judge({ result, listing: listing.exchange, window: { start, end }, log: this.log, addressed, exclusive: this.host.exclusive === true });
       for (const f of j.findings) this.finding(f.requirement, f.claim, f.exchanges, f.keys);
       if (j.wipedSince !== undefined) for (const r of this.log.within(j.wipedSince, end)) this.disturbed.add(r.exchange);
+      for (const e of j.preempted) this.disturbed.add(e);
       this.foreign.push(...j.foreign);
       // A key the model and the listing agree is gone frees its slot.
       for (const key of m.confirmedGone()) this.host.gone(key, image);
