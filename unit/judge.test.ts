@@ -181,3 +181,13 @@ test('a wipe from elsewhere also explains the addressed tag gone under a 404: no
   const l2 = sendDelete(k.m, k.log, 'mine', 404);
   assert.deepEqual(run(k.m, k.log, { bystander: 'vb' }, l2).findings.map((f) => f.requirement), ['DT-01']);
 });
+
+test('a tag gone under its own delete\'s 503, seen by another lane\'s listing, is that delete\'s DT-01, not a DT-04', () => {
+  const w = world({});
+  const own = sendDelete(w.m, w.log, 'mine', 503, {}, 10); // the model keeps it (a 503 takes nothing)
+  const lane = w.log.add({ exchange: ex('DELETE', 204), image: 'img', key: 'elsewhere', start: 12, end: 13 });
+  const j = run(w.m, w.log, {}, lane);
+  assert.deepEqual(j.findings.map((f) => f.requirement), ['DT-01']);
+  assert.equal(j.findings[0]!.exchanges[0], own.exchange);
+  assert.match(j.findings[0]!.claim, /answered 503 yet the tag is gone/);
+});

@@ -196,3 +196,23 @@ test('images probed at once write keys of their own, and a refused write stops e
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('a target whose deletes answer 204 and never take effect is no lost-writes finding: a delete sent alone shows the same', async () => {
+  const dir = ledgerDir();
+  const tags = new Set<string>();
+  const ex = (status: number): Exchange => ({ seq: 0, operationId: 'x', role: 'preflight', persona: 'owner', transport: 'api', method: 'X', url: 'u', requestHeaders: {}, status, attempt: 1, startedAt: 0, durationMs: 1 }) as Exchange;
+  const fake = {
+    addTag: async (key: string) => (tags.add(key), ex(204)),
+    cleanupDelete: async () => ex(204), // answers 204, deletes nothing
+    list: async () => ({ tags: new Map([...tags].map((k) => [k, null] as [string, null])), exchange: ex(200) }),
+  };
+  try {
+    const record = await probeWrites(fake as unknown as ApiClient, 'img', 10, { resultsDir: dir, runId: 'rn' });
+    assert.deepEqual(record.lost, []);
+    assert.equal(record.skip, 'incomplete');
+    assert.match(record.skipped ?? '', /sent alone answered 2xx/);
+    assert.ok(record.left.length > 0, 'and the keys it could not remove are named');
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});

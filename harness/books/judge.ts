@@ -141,9 +141,17 @@ export function judge(input: JudgeInput): Judgement {
       if (addressed.image === d.image && addressed.key === d.key) preempted.push(addressed.exchange);
       continue;
     }
-    // Tags of the test wiped from elsewhere meanwhile: the addressed tag gone under a 404 is the wipe's doing too.
-    if (wiped && addressed && d.kind === 'vanished' && addressed.image === d.image && addressed.key === d.key && addressed.exchange.status === 404) {
-      preempted.push(addressed.exchange);
+    // The tag's own delete: the addressed request, or another lane's delete of it that answered no 2xx (a 2xx leaves
+    // the model expecting it gone). A tag gone under its own delete's 503 is that delete's DT-01, never a DT-04.
+    const isAddressed = !!addressed && addressed.image === d.image && addressed.key === d.key;
+    const ownDelete = isAddressed ? addressed : d.kind === 'vanished' ? related.find((r) => r.image === d.image && r.key === d.key && r.exchange.method === 'DELETE' && !r.refusedBy) : undefined;
+    // Tags of the test wiped from elsewhere meanwhile: the tag gone under its delete's 404 is the wipe's doing too.
+    if (wiped && ownDelete && d.kind === 'vanished' && ownDelete.exchange.status === 404) {
+      preempted.push(ownDelete.exchange);
+      continue;
+    }
+    if (ownDelete && !isAddressed && !wiped) {
+      findings.push(route(d, orderSuspects(ownDelete, d.since, related), ownDelete, log, input.listing));
       continue;
     }
     const suspects = orderSuspects(addressed, d.since, related);
