@@ -29,6 +29,20 @@ function reproduceBlock(lines: string[] | undefined, indent: string): string[] {
 }
 
 export function renderMarkdown(r: ConformanceReport): string {
+  return [
+    ...summary(r),
+    ...requirementTable(r),
+    ...failures(r),
+    ...explorationAndNotExercised(r),
+    ...runSections(r),
+    '',
+    'Details: report.json; every test with its HTTP exchanges: html/index.html; CI: junit.xml.',
+    '',
+  ].join('\n');
+}
+
+/** The verdict, the counts, the suite and the run, and why the run is not usable when it is not. */
+function summary(r: ConformanceReport): string[] {
   const out: string[] = [];
   const target = r.target ? `${String(r.target.endpoint)} (${String(r.target.dialect)} dialect${r.target.embedded ? ', embedded reference target' : ''})` : 'unknown target';
   const partials = r.requirements.filter((q) => q.partial).length;
@@ -36,13 +50,24 @@ export function renderMarkdown(r: ConformanceReport): string {
   out.push(`**${r.verdict}** against ${target} — ${r.requirements.length} requirements: ${r.counts.pass} pass${partials ? ` (${partials} partial)` : ''}, ${r.counts.fail} fail, ${r.counts.skipped} skipped, ${r.counts.error} error; ${r.warnings.length} advisory warning(s); ${r.requests.total} requests in ${(r.run.durationMs / 1000).toFixed(1)} s.`);
   out.push('', `Suite ${r.suite.version}${r.suite.commit ? ` (${r.suite.commit.slice(0, 12)})` : ''}, spec sha256 ${r.spec.sha256.slice(0, 16)}…, run ${r.run.id ?? '?'}${r.run.shards ? `, merged from ${r.run.shards.length} shards` : ''}.`, '');
   for (const f of r.fatal) out.push(`> **The run is not usable:** ${f}`, '');
+  return out;
+}
 
-  out.push('| Requirement | Tier | Outcome | Tests | Note |', '| --- | --- | --- | --- | --- |');
+function requirementTable(r: ConformanceReport): string[] {
+  const out = ['| Requirement | Tier | Outcome | Tests | Note |', '| --- | --- | --- | --- | --- |'];
   for (const q of r.requirements) {
     const partial = q.partial ? ` (partial: ${q.partial.exercised} of ${q.partial.of})` : '';
     out.push(`| ${q.id} ${cell(q.title, 70)} | ${q.tier} | ${MARK[q.outcome]}${partial} | ${q.tests.length || 'whole run'} | ${q.outcome === 'pass' && !q.partial ? '' : cell(reasonLines(q.reason)[0])} |`);
   }
+  return out;
+}
 
+type Requirement = ConformanceReport['requirements'][number];
+type TestRecord = ConformanceReport['tests'][number];
+
+/** Each requirement that failed or is in error: the tests that showed it, or the run's evidence for a run-scope one. */
+function failures(r: ConformanceReport): string[] {
+  const out: string[] = [];
   const notPassed = r.requirements.filter((q) => q.outcome === 'fail' || q.outcome === 'error');
   if (notPassed.length) out.push('', '## Failures');
   for (const q of notPassed) {
@@ -56,23 +81,32 @@ export function renderMarkdown(r: ConformanceReport): string {
       if (q.evidence.length > 5) out.push(`- … ${q.evidence.length - 5} more in report.json`);
       out.push(...reproduceBlock(q.reproduce, ''));
     }
-    for (const t of tests) {
-      out.push('', `- test: **${t.title}** (${code(t.id)}, ${t.file}${t.requirement !== q.id ? `, a test of ${t.requirement}` : ''})`);
-      const findings = (t.findings ?? []).filter((f) => f.requirement === q.id);
-      for (const f of findings.slice(0, 5)) {
-        out.push(`  - finding: ${code(cell(f.claim, 400))}`);
-        for (const e of f.evidence.slice(0, 3)) out.push(`    - request: ${code(e)}`);
-      }
-      if (findings.length > 5) out.push(`  - … ${findings.length - 5} more findings in report.json`);
-      if (!findings.length) {
-        for (const l of reasonLines(t.reason)) out.push(`  - reason: ${code(l)}`);
-        for (const e of t.evidence.slice(0, 3)) out.push(`  - request: ${code(e)}`);
-        if (!t.evidence.length) out.push('  - request: none (the test failed before reaching the target)');
-      }
-      out.push(...reproduceBlock(t.reproduce, '  '));
-    }
+    for (const t of tests) out.push(...failedTest(q, t));
   }
+  return out;
+}
 
+/** One test that showed a requirement broken: its findings of that requirement, else its reason and requests. */
+function failedTest(q: Requirement, t: TestRecord): string[] {
+  const out = ['', `- test: **${t.title}** (${code(t.id)}, ${t.file}${t.requirement !== q.id ? `, a test of ${t.requirement}` : ''})`];
+  const findings = (t.findings ?? []).filter((f) => f.requirement === q.id);
+  for (const f of findings.slice(0, 5)) {
+    out.push(`  - finding: ${code(cell(f.claim, 400))}`);
+    for (const e of f.evidence.slice(0, 3)) out.push(`    - request: ${code(e)}`);
+  }
+  if (findings.length > 5) out.push(`  - … ${findings.length - 5} more findings in report.json`);
+  if (!findings.length) {
+    for (const l of reasonLines(t.reason)) out.push(`  - reason: ${code(l)}`);
+    for (const e of t.evidence.slice(0, 3)) out.push(`  - request: ${code(e)}`);
+    if (!t.evidence.length) out.push('  - request: none (the test failed before reaching the target)');
+  }
+  out.push(...reproduceBlock(t.reproduce, '  '));
+  return out;
+}
+
+/** The exploration's lines, the cases left unjudged, the skipped requirements and the advisory warnings. */
+function explorationAndNotExercised(r: ConformanceReport): string[] {
+  const out: string[] = [];
   // The stateful exploration: its seed, and the shortest failing sequence with a curl line per request.
   const exploration = r.observations.filter((o) => o.observation.startsWith('exploration: '));
   if (exploration.length) out.push('', '## Exploration', '', '```text', ...exploration.map((o) => o.observation.trimEnd()), '```');
@@ -89,6 +123,12 @@ export function renderMarkdown(r: ConformanceReport): string {
   const skipped = r.requirements.filter((q) => q.outcome === 'skipped');
   if (skipped.length) out.push('', '## Skipped', '', ...skipped.map((q) => `- ${q.id} (${q.tier}): ${cell(q.reason, 200)}`));
   if (r.warnings.length) out.push('', '## Advisory warnings', '', ...r.warnings.map((w) => `- ${w}`));
+  return out;
+}
+
+/** What the run met and left on the target: harm, other writers, 503s, its own tags left, undeletable tags. */
+function runSections(r: ConformanceReport): string[] {
+  const out: string[] = [];
   if (r.harm?.length) {
     out.push('', '## Harm', '', 'Tags present before the run that the target destroyed or changed while answering this run\'s requests (the findings above name the requests):', '');
     out.push(...r.harm.map((l) => `- image ${code(l.image)}: ${code(JSON.stringify(l.key))} was ${cell(JSON.stringify(l.value), 120)}, now ${cell(l.now === 'missing' ? 'missing' : JSON.stringify(l.now), 120)}`));
@@ -111,6 +151,5 @@ export function renderMarkdown(r: ConformanceReport): string {
     out.push('', '## Undeletable tags', '', `${stuck.length} tag(s) of the suite are on the target and the target will not delete them. Why the sweep cannot remove them: ${stuckExplanation(stuck)}.`, '');
     out.push(...stuck.map((s) => `- image ${code(s.image)}: ${code(JSON.stringify(s.key))} (run ${s.runId}${s.pair ? `, near-miss pair ${s.pair} (${s.kind})` : ''}; its delete answered ${s.status ?? 'nothing'})`));
   }
-  out.push('', 'Details: report.json; every test with its HTTP exchanges: html/index.html; CI: junit.xml.', '');
-  return out.join('\n');
+  return out;
 }

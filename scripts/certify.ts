@@ -6,15 +6,16 @@
 import { spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import type { KeyObject } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import dotenv from 'dotenv';
-import { ConfigError, describeConfig, loadConfig } from '../harness/run/config.js';
+import { ConfigError, describeConfig, loadConfig, type SuiteConfig } from '../harness/run/config.js';
 import { registerConfigSecrets } from '../harness/http/secrets.js';
 import { redactText } from '../harness/http/redact.js';
 import { readJson, writeJson } from '../harness/run/run-files.js';
 import { SPEC_PATH } from '../harness/spec.js';
 import type { ConformanceReport } from '../reporter/report-types.js';
-import { sha256, writeManifest } from './lib/bundle.js';
+import { sha256, writeManifest, type Manifest } from './lib/bundle.js';
 import { PLAYWRIGHT_CLI, ROOT, playwrightEnv } from './lib/playwright.js';
 import { ATTESTATION, bundleStatement, fingerprint, IN_TOTO_PAYLOAD_TYPE, KeyProblem, loadPrivateKey, signEnvelope } from './lib/attestation.js';
 import { IDENTITY_VARIABLES, identityProblems, runtimeVersions } from '../reporter/product.js';
@@ -72,7 +73,47 @@ function identityEnv(opts: Options, embedded: boolean): Record<string, string> |
   return { [IDENTITY_VARIABLES.vendor]: given.vendor!.trim(), [IDENTITY_VARIABLES.product]: given.product!.trim(), [IDENTITY_VARIABLES.version]: given.version!.trim() };
 }
 
-export async function certify(argv: string[]): Promise<{ exitCode: number; message: string }> {
+type Outcome = { exitCode: number; message: string };
+
+export async function certify(argv: string[]): Promise<Outcome> {
+  const settings = settle(argv);
+  if ('exitCode' in settings) return settings;
+  const { opts, config, identity, signKey } = settings;
+  const results = resolve(config.resultsDir); // under the caller's working folder
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  const out = resolve(opts.out ?? join(results, `bundle-${stamp}`));
+  if (existsSync(out) && readdirSync(out).length) return { exitCode: 2, message: `the bundle folder ${out} exists and is not empty` };
+  for (const f of ['report.json', 'report.md', 'junit.xml']) rmSync(join(results, f), { force: true });
+
+  // The spec as it was when the run started: the bundle must hold the contract the run was judged against.
+  const spec = readFileSync(SPEC_PATH);
+  // A fixed count, not the machine's cores: two certificates of one target must not differ by the machine that ran
+  // them. One when the target is declared to lose concurrent tag writes.
+  const workers = config.serialWrites ? 1 : CERTIFY_WORKERS;
+  const status = await runCatalogue(workers, identity, results);
+  const report = readJson<ConformanceReport>(join(results, 'report.json'));
+  if (!report) return { exitCode: 2, message: `the run ended without a report (Playwright: ${status}); no bundle written` };
+  if (report.spec.sha256 !== sha256(spec)) return { exitCode: 2, message: 'the spec changed while the run was starting; no bundle written, run certify again' };
+
+  const { manifest, signed } = writeBundle({ out, results, spec, report, config, argv, workers, signKey });
+  const rel = relative(process.cwd(), out) || '.';
+  return {
+    exitCode: report.exitCode,
+    message: `certify: ${report.verdict}; bundle ${rel} (${Object.keys(manifest.files).length} files, digest sha256:${manifest.digest}${signed}); check it with: ims-conformance verify ${rel}${signKey ? ' --trust-key <public key>' : ''}`,
+  };
+}
+
+/** What a certification runs with, settled before anything runs. */
+interface Settings {
+  opts: Options;
+  config: SuiteConfig;
+  /** The target's identity as IMS_* variables for the run. */
+  identity: Record<string, string>;
+  signKey?: KeyObject;
+}
+
+/** The options, the locked configuration, the identity and the signing key; an outcome when certify ends here. */
+function settle(argv: string[]): Settings | Outcome {
   let opts;
   try {
     opts = parse(argv);
@@ -105,32 +146,36 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
     if (err instanceof KeyProblem) return { exitCode: 2, message: err.message };
     throw err;
   }
-  const results = resolve(config.resultsDir); // under the caller's working folder
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const out = resolve(opts.out ?? join(results, `bundle-${stamp}`));
-  if (existsSync(out) && readdirSync(out).length) return { exitCode: 2, message: `the bundle folder ${out} exists and is not empty` };
-  for (const f of ['report.json', 'report.md', 'junit.xml']) rmSync(join(results, f), { force: true });
+  return { opts, config, identity, signKey };
+}
 
-  // The spec as it was when the run started: the bundle must hold the contract the run was judged against.
-  const spec = readFileSync(SPEC_PATH);
-  // A fixed count, not the machine's cores: two certificates of one target must not differ by the machine that ran
-  // them. One when the target is declared to lose concurrent tag writes.
-  const workers = config.serialWrites ? 1 : CERTIFY_WORKERS;
+/** The whole catalogue through Playwright, locked: its exit code, or why it did not start. */
+function runCatalogue(workers: number, identity: Record<string, string>, results: string): Promise<number | string> {
   const args = [PLAYWRIGHT_CLI, 'test', '--config', join(ROOT, 'playwright.config.ts'), `--workers=${workers}`, '--retries=0', '--forbid-only'];
-  const status = await new Promise<number | string>((done) => {
+  return new Promise<number | string>((done) => {
     const child = spawn(process.execPath, args, { cwd: ROOT, env: playwrightEnv({ ...process.env, ...identity, IMS_WORKERS: String(workers), IMS_RESULTS_DIR: results }), stdio: 'inherit' });
     child.on('error', (err) => done(`could not start Playwright: ${err.message}`));
     child.on('exit', (code, signal) => done(code ?? `signal ${signal}`));
   });
-  const report = readJson<ConformanceReport>(join(results, 'report.json'));
-  if (!report) return { exitCode: 2, message: `the run ended without a report (Playwright: ${status}); no bundle written` };
-  if (report.spec.sha256 !== sha256(spec)) return { exitCode: 2, message: 'the spec changed while the run was starting; no bundle written, run certify again' };
+}
 
+/** The evidence bundle: the run's reports, the spec, the configuration, the manifest and, with a key, the attestation. */
+function writeBundle(b: {
+  out: string;
+  results: string;
+  spec: Buffer;
+  report: ConformanceReport;
+  config: SuiteConfig;
+  argv: string[];
+  workers: number;
+  signKey?: KeyObject;
+}): { manifest: Manifest; signed: string } {
+  const { out, results, report, config, workers, signKey } = b;
   mkdirSync(out, { recursive: true });
   for (const f of ['report.json', 'report.md', 'junit.xml']) cpSync(join(results, f), join(out, f));
   cpSync(join(results, 'html'), join(out, 'html'), { recursive: true });
   mkdirSync(join(out, 'spec'));
-  writeFileSync(join(out, 'spec', 'delete-image-tag.openapi.yaml'), spec);
+  writeFileSync(join(out, 'spec', 'delete-image-tag.openapi.yaml'), b.spec);
   const suite = suiteIdentity();
   writeJson(join(out, 'config.json'), {
     // The run's own view: it knows the embedded target's port, which is picked after this process validated.
@@ -139,29 +184,22 @@ export async function certify(argv: string[]): Promise<{ exitCode: number; messa
     referenceTarget: config.embedded,
     suite: { ...suite, specSha256: report.spec.sha256 },
     runtime: runtimeVersions(),
-    certify: { workers, retries: 0, filters: 'none', argv: argv.map(redactText) },
+    certify: { workers, retries: 0, filters: 'none', argv: b.argv.map(redactText) },
   });
   const manifest = writeManifest(out);
-  let signed = '';
-  if (signKey) {
-    const statement = bundleStatement(out, {
-      verdict: report.verdict,
-      product: report.product,
-      referenceTarget: config.embedded,
-      suite,
-      spec: report.spec,
-      runtime: report.runtime,
-      run: { id: report.run.id, startedAt: report.run.startedAt, endedAt: report.run.endedAt, workers },
-      manifestDigest: manifest.digest,
-    });
-    writeJson(join(out, ATTESTATION), signEnvelope(Buffer.from(JSON.stringify(statement)), IN_TOTO_PAYLOAD_TYPE, signKey));
-    signed = `; signed by ${fingerprint(signKey)}`;
-  }
-  const rel = relative(process.cwd(), out) || '.';
-  return {
-    exitCode: report.exitCode,
-    message: `certify: ${report.verdict}; bundle ${rel} (${Object.keys(manifest.files).length} files, digest sha256:${manifest.digest}${signed}); check it with: ims-conformance verify ${rel}${signKey ? ' --trust-key <public key>' : ''}`,
-  };
+  if (!signKey) return { manifest, signed: '' };
+  const statement = bundleStatement(out, {
+    verdict: report.verdict,
+    product: report.product,
+    referenceTarget: config.embedded,
+    suite,
+    spec: report.spec,
+    runtime: report.runtime,
+    run: { id: report.run.id, startedAt: report.run.startedAt, endedAt: report.run.endedAt, workers },
+    manifestDigest: manifest.digest,
+  });
+  writeJson(join(out, ATTESTATION), signEnvelope(Buffer.from(JSON.stringify(statement)), IN_TOTO_PAYLOAD_TYPE, signKey));
+  return { manifest, signed: `; signed by ${fingerprint(signKey)}` };
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {

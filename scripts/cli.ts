@@ -164,62 +164,14 @@ async function checkBaselineFile(values: Values): Promise<void> {
 
 async function command(name: string, values: Values, positionals: string[], passthrough: string[]): Promise<number> {
   switch (name) {
-    case 'run': {
-      await checkBaselineFile(values);
-      const refused = passthrough.find((a) => REFUSED_PLAYWRIGHT.test(a));
-      if (refused) throw new Usage(`${refused} is refused after --: the verdict and the secret-free records depend on the suite's own settings`);
-      const args = [...passthrough];
-      if (typeof values.only === 'string') {
-        if (args.some((a) => /^(-g|--grep)/.test(a))) throw new Usage('--only and a Playwright --grep after -- cannot be combined');
-        args.unshift('--grep', await grepFor(values.only));
-      }
-      const env = environment(values);
-      const { runConformance } = await import('./conformance.js');
-      const run = await runConformance({ args, env });
-      if (run.message) process.stderr.write(`ims-conformance: ${run.message}\n`);
-      return gate(values, env.IMS_RESULTS_DIR!, run.exitCode);
-    }
-    case 'certify': {
-      const env = environment(values);
-      Object.assign(process.env, env); // certify reads process.env, as `npm run certify` does
-      const { certify } = await import('./certify.js');
-      const pass = (flagName: string) => (typeof values[flagName] === 'string' ? [`--${flagName}`, values[flagName] as string] : []);
-      const { exitCode, message } = await certify([
-        ...(typeof values.bundle === 'string' ? ['--out', values.bundle] : []),
-        ...pass('vendor'), ...pass('product'), ...pass('product-version'), ...pass('sign-key'),
-      ]);
-      (exitCode === 2 ? process.stderr : process.stdout).write(`${exitCode === 2 ? 'ims-conformance: ' : ''}${message}\n`);
-      return exitCode;
-    }
-    case 'verify': {
-      if (positionals.length !== 1) throw new Usage('verify takes one bundle folder');
-      const { parseVerifyArgs, verify } = await import('./verify.js');
-      const keys = ((values['trust-key'] as string[] | undefined) ?? []).flatMap((k) => ['--trust-key', k]);
-      const parsed = parseVerifyArgs([positionals[0]!, ...keys, ...(values['require-signature'] ? ['--require-signature'] : [])]);
-      if (typeof parsed === 'string') throw new Usage(parsed);
-      const { exitCode, lines } = verify(parsed.dir, parsed.opts);
-      (exitCode === 2 ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
-      return exitCode;
-    }
-    case 'merge': {
-      await checkBaselineFile(values);
-      const env = environment(values);
-      const { PLAYWRIGHT_CLI, playwrightEnv } = await import('./lib/playwright.js');
-      const blob = join(env.IMS_RESULTS_DIR!, 'blob');
-      if (!existsSync(blob)) throw new Usage(`${blob} does not exist: put every shard's blob folder there first`);
-      const status = await new Promise<number>((done) => {
-        const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'merge-reports', '--config', join(ROOT, 'playwright.merge.config.ts'), blob], { cwd: ROOT, env: playwrightEnv(env), stdio: 'inherit' });
-        child.on('error', () => done(2));
-        child.on('exit', (code) => done(code ?? 2));
-      });
-      const { readJson } = await import('../harness/run/run-files.js');
-      const report = readJson<{ exitCode: number }>(join(env.IMS_RESULTS_DIR!, 'report.json'));
-      if (!report) {
-        process.stderr.write(`ims-conformance: the merge ended without a report (Playwright: ${status})\n`);
-        return 2;
-      }
-      return gate(values, env.IMS_RESULTS_DIR!, report.exitCode);
-    }
+    case 'run':
+      return runCommand(values, passthrough);
+    case 'certify':
+      return certifyCommand(values);
+    case 'verify':
+      return verifyCommand(values, positionals);
+    case 'merge':
+      return mergeCommand(values);
     case 'sweep': {
       const env = environment(values);
       const args = [...(values.apply ? ['--apply'] : []), ...(typeof values['ttl-hours'] === 'string' ? ['--ttl-hours', values['ttl-hours']] : [])];
@@ -234,6 +186,68 @@ async function command(name: string, values: Values, positionals: string[], pass
     default:
       throw new Usage(`unknown command ${JSON.stringify(name)}`);
   }
+}
+
+/** `run`: a conformance run, Playwright's own arguments after -- (those that would change the verdict refused). */
+async function runCommand(values: Values, passthrough: string[]): Promise<number> {
+  await checkBaselineFile(values);
+  const refused = passthrough.find((a) => REFUSED_PLAYWRIGHT.test(a));
+  if (refused) throw new Usage(`${refused} is refused after --: the verdict and the secret-free records depend on the suite's own settings`);
+  const args = [...passthrough];
+  if (typeof values.only === 'string') {
+    if (args.some((a) => /^(-g|--grep)/.test(a))) throw new Usage('--only and a Playwright --grep after -- cannot be combined');
+    args.unshift('--grep', await grepFor(values.only));
+  }
+  const env = environment(values);
+  const { runConformance } = await import('./conformance.js');
+  const run = await runConformance({ args, env });
+  if (run.message) process.stderr.write(`ims-conformance: ${run.message}\n`);
+  return gate(values, env.IMS_RESULTS_DIR!, run.exitCode);
+}
+
+async function certifyCommand(values: Values): Promise<number> {
+  const env = environment(values);
+  Object.assign(process.env, env); // certify reads process.env, as `npm run certify` does
+  const { certify } = await import('./certify.js');
+  const pass = (flagName: string) => (typeof values[flagName] === 'string' ? [`--${flagName}`, values[flagName] as string] : []);
+  const { exitCode, message } = await certify([
+    ...(typeof values.bundle === 'string' ? ['--out', values.bundle] : []),
+    ...pass('vendor'), ...pass('product'), ...pass('product-version'), ...pass('sign-key'),
+  ]);
+  (exitCode === 2 ? process.stderr : process.stdout).write(`${exitCode === 2 ? 'ims-conformance: ' : ''}${message}\n`);
+  return exitCode;
+}
+
+async function verifyCommand(values: Values, positionals: string[]): Promise<number> {
+  if (positionals.length !== 1) throw new Usage('verify takes one bundle folder');
+  const { parseVerifyArgs, verify } = await import('./verify.js');
+  const keys = ((values['trust-key'] as string[] | undefined) ?? []).flatMap((k) => ['--trust-key', k]);
+  const parsed = parseVerifyArgs([positionals[0]!, ...keys, ...(values['require-signature'] ? ['--require-signature'] : [])]);
+  if (typeof parsed === 'string') throw new Usage(parsed);
+  const { exitCode, lines } = verify(parsed.dir, parsed.opts);
+  (exitCode === 2 ? process.stderr : process.stdout).write(`${lines.join('\n')}\n`);
+  return exitCode;
+}
+
+/** `merge`: the shards' blob reports merged into one report, whose exit code (and baseline) decide. */
+async function mergeCommand(values: Values): Promise<number> {
+  await checkBaselineFile(values);
+  const env = environment(values);
+  const { PLAYWRIGHT_CLI, playwrightEnv } = await import('./lib/playwright.js');
+  const blob = join(env.IMS_RESULTS_DIR!, 'blob');
+  if (!existsSync(blob)) throw new Usage(`${blob} does not exist: put every shard's blob folder there first`);
+  const status = await new Promise<number>((done) => {
+    const child = spawn(process.execPath, [PLAYWRIGHT_CLI, 'merge-reports', '--config', join(ROOT, 'playwright.merge.config.ts'), blob], { cwd: ROOT, env: playwrightEnv(env), stdio: 'inherit' });
+    child.on('error', () => done(2));
+    child.on('exit', (code) => done(code ?? 2));
+  });
+  const { readJson } = await import('../harness/run/run-files.js');
+  const report = readJson<{ exitCode: number }>(join(env.IMS_RESULTS_DIR!, 'report.json'));
+  if (!report) {
+    process.stderr.write(`ims-conformance: the merge ended without a report (Playwright: ${status})\n`);
+    return 2;
+  }
+  return gate(values, env.IMS_RESULTS_DIR!, report.exitCode);
 }
 
 export async function main(argv: string[]): Promise<number> {

@@ -66,50 +66,65 @@ function selection(env: Env, prefix: string, fromCloud: { interface?: string; re
  * `prefix` is the persona's IMS prefix: `IMS_` (owner: OS_CLOUD, OS_AUTH_URL, ...), `IMS_FORBIDDEN_`, `IMS_OUTSIDER_`.
  */
 export function readOpenStackCredentials(env: Env, prefix: string, problems: string[], paths: { cwd?: string; home?: string } = {}): KeystoneCredentials | undefined {
-  const v = (name: string) => str(env[osVariable(prefix, name)]);
-  const cloud = v('CLOUD');
-  if (cloud) {
-    const file = findCloudsYaml(env, paths.cwd, paths.home);
-    const label = `${osVariable(prefix, 'CLOUD')}=${cloud}`;
-    if (!file) {
-      problems.push(`${label}: no clouds.yaml found (looked in ${cloudsYamlCandidates(env, paths.cwd, paths.home).filter((p) => p.endsWith('.yaml')).join(', ')})`);
-      return undefined;
-    }
-    let doc: unknown;
-    try {
-      doc = parseYaml(readFileSync(file, 'utf8'));
-    } catch (err) {
-      problems.push(`${label}: ${file} is not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
-      return undefined;
-    }
-    const entry = (doc as { clouds?: Record<string, unknown> } | null)?.clouds?.[cloud] as Record<string, unknown> | undefined;
-    if (!entry || typeof entry !== 'object') {
-      const names = Object.keys((doc as { clouds?: object } | null)?.clouds ?? {});
-      problems.push(`${label}: ${file} has no cloud named ${JSON.stringify(cloud)} (it has: ${names.join(', ') || 'none'})`);
-      return undefined;
-    }
-    const auth = (entry.auth ?? {}) as Record<string, unknown>;
-    const authType = str(entry.auth_type);
-    if (authType && authType !== 'password' && authType !== 'v3password') {
-      problems.push(`${label}: auth_type ${authType} is not supported (password only)`);
-      return undefined;
-    }
-    return build(
-      {
-        authUrl: str(auth.auth_url),
-        username: str(auth.username),
-        password: str(auth.password),
-        userDomain: str(auth.user_domain_name) ?? str(auth.domain_name),
-        projectName: str(auth.project_name),
-        projectId: str(auth.project_id),
-        projectDomain: str(auth.project_domain_name) ?? str(auth.domain_name),
-        ...selection(env, prefix, { interface: str(entry.interface), region: str(entry.region_name) }),
-        source: `${label} (${file})`,
-      },
-      (field) => `${label}: ${file} lacks auth.${field}`,
-      problems,
-    );
+  // A named cloud wins over the openrc variables, as in OpenStack's own tools.
+  const cloud = str(env[osVariable(prefix, 'CLOUD')]);
+  return cloud ? fromCloudsYaml(env, prefix, cloud, problems, paths) : fromOpenrc(env, prefix, problems);
+}
+
+/** The credentials of the cloud named `cloud` in the clouds.yaml on the search path. */
+function fromCloudsYaml(env: Env, prefix: string, cloud: string, problems: string[], paths: { cwd?: string; home?: string }): KeystoneCredentials | undefined {
+  const file = findCloudsYaml(env, paths.cwd, paths.home);
+  const label = `${osVariable(prefix, 'CLOUD')}=${cloud}`;
+  if (!file) {
+    problems.push(`${label}: no clouds.yaml found (looked in ${cloudsYamlCandidates(env, paths.cwd, paths.home).filter((p) => p.endsWith('.yaml')).join(', ')})`);
+    return undefined;
   }
+  const entry = cloudEntry(file, cloud, label, problems);
+  if (!entry) return undefined;
+  const auth = (entry.auth ?? {}) as Record<string, unknown>;
+  const authType = str(entry.auth_type);
+  if (authType && authType !== 'password' && authType !== 'v3password') {
+    problems.push(`${label}: auth_type ${authType} is not supported (password only)`);
+    return undefined;
+  }
+  return build(
+    {
+      authUrl: str(auth.auth_url),
+      username: str(auth.username),
+      password: str(auth.password),
+      userDomain: str(auth.user_domain_name) ?? str(auth.domain_name),
+      projectName: str(auth.project_name),
+      projectId: str(auth.project_id),
+      projectDomain: str(auth.project_domain_name) ?? str(auth.domain_name),
+      ...selection(env, prefix, { interface: str(entry.interface), region: str(entry.region_name) }),
+      source: `${label} (${file})`,
+    },
+    (field) => `${label}: ${file} lacks auth.${field}`,
+    problems,
+  );
+}
+
+/** The entry of one cloud of a clouds.yaml file, or undefined (the problem pushed) when it cannot be read or is absent. */
+function cloudEntry(file: string, cloud: string, label: string, problems: string[]): Record<string, unknown> | undefined {
+  let doc: unknown;
+  try {
+    doc = parseYaml(readFileSync(file, 'utf8'));
+  } catch (err) {
+    problems.push(`${label}: ${file} is not valid YAML: ${(err instanceof Error ? err.message : String(err)).split('\n')[0]}`);
+    return undefined;
+  }
+  const entry = (doc as { clouds?: Record<string, unknown> } | null)?.clouds?.[cloud] as Record<string, unknown> | undefined;
+  if (!entry || typeof entry !== 'object') {
+    const names = Object.keys((doc as { clouds?: object } | null)?.clouds ?? {});
+    problems.push(`${label}: ${file} has no cloud named ${JSON.stringify(cloud)} (it has: ${names.join(', ') || 'none'})`);
+    return undefined;
+  }
+  return entry;
+}
+
+/** The credentials of an openrc file's OS_* variables (prefixed for the other personas), if any of them is set. */
+function fromOpenrc(env: Env, prefix: string, problems: string[]): KeystoneCredentials | undefined {
+  const v = (name: string) => str(env[osVariable(prefix, name)]);
   const names = ['AUTH_URL', 'USERNAME', 'PASSWORD', 'PROJECT_NAME', 'PROJECT_ID', 'USER_DOMAIN_NAME', 'PROJECT_DOMAIN_NAME'];
   if (!names.some((n) => v(n))) return undefined;
   return build(

@@ -131,31 +131,9 @@ export function judge(input: JudgeInput): Judgement {
     // (every tag, or every tag of a collection) does not spare the ones the run did not create.
     for (const r of related) if (r.key === undefined || d.kind === 'vanished') implicated.add(r);
     if (d.kind === 'vanished' && addressed && !(addressed.image === d.image && addressed.key === d.key)) implicated.add(addressed);
-    // Another delete that answered 2xx and can have removed the tag (by its value, a fold of its key) explains a
-    // vanished tag better than a request that was refused or answered 404: lanes side by side share the books, and a
-    // fault that deletes by value in one lane takes the tag another lane was about to delete.
-    const remover = d.kind === 'vanished' ? related.find((r) => r !== addressed && !r.refusedBy && r.exchange.method === 'DELETE' && ok(r.exchange) && !(r.image === d.image && r.key === d.key)) : undefined;
-    if (remover && addressed && (addressed.refusedBy || !ok(addressed.exchange))) {
-      findings.push(route(d, orderSuspects(remover, d.since, related.filter((r) => !r.refusedBy)), remover, log, input.listing));
-      // The addressed delete found its tag already gone: its 404 judges nothing.
-      if (addressed.image === d.image && addressed.key === d.key) preempted.push(addressed.exchange);
-      continue;
-    }
-    // The tag's own delete: the addressed request, or another lane's delete of it that answered no 2xx (a 2xx leaves
-    // the model expecting it gone). A tag gone under its own delete's 503 is that delete's DT-01, never a DT-04.
-    const isAddressed = !!addressed && addressed.image === d.image && addressed.key === d.key;
-    const ownDelete = isAddressed ? addressed : d.kind === 'vanished' ? related.find((r) => r.image === d.image && r.key === d.key && r.exchange.method === 'DELETE' && !r.refusedBy) : undefined;
-    // Tags of the test wiped from elsewhere meanwhile: the tag gone under its delete's 404 is the wipe's doing too.
-    if (wiped && ownDelete && d.kind === 'vanished' && ownDelete.exchange.status === 404) {
-      preempted.push(ownDelete.exchange);
-      continue;
-    }
-    if (ownDelete && !isAddressed && !wiped) {
-      findings.push(route(d, orderSuspects(ownDelete, d.since, related), ownDelete, log, input.listing));
-      continue;
-    }
-    const suspects = orderSuspects(addressed, d.since, related);
-    findings.push(route(d, suspects, wiped ? undefined : addressed, log, input.listing, wiped));
+    const j = judgeOwn(d, related, { addressed, wiped, log, listing: input.listing });
+    if (j.finding) findings.push(j.finding);
+    if (j.preempted) preempted.push(j.preempted);
   }
   for (const d of result.differences.filter((x) => x.owner === 'foreign')) {
     const inWindow = log.within(d.lastSeen, window.end);
@@ -175,6 +153,30 @@ export function judge(input: JudgeInput): Judgement {
     foreign.push({ image: result.image, key: a.key, kind: 'appeared', expected: 'missing', actual: show(a.value), lastSeenAt: null, seenAt: wall(window.start), attributedTo: [] });
   }
   return { findings, foreign, preempted, ...(wiped ? { wipedSince: Math.min(...wipedTags.map((d) => d.settledAt)) } : {}) };
+}
+
+/**
+ * The finding one difference of the run's own tags makes (none when a wipe or another request explains it), and the
+ * request under test whose answer it leaves without judgement.
+ */
+function judgeOwn(d: Difference, related: SentRequest[], ctx: { addressed?: SentRequest; wiped: boolean; log: RequestLog; listing: Exchange }): { finding?: JudgedFinding; preempted?: Exchange } {
+  const { addressed, wiped, log, listing } = ctx;
+  // Another delete that answered 2xx and can have removed the tag (by its value, a fold of its key) explains a
+  // vanished tag better than a request that was refused or answered 404: lanes side by side share the books, and a
+  // fault that deletes by value in one lane takes the tag another lane was about to delete.
+  const remover = d.kind === 'vanished' ? related.find((r) => r !== addressed && !r.refusedBy && r.exchange.method === 'DELETE' && ok(r.exchange) && !(r.image === d.image && r.key === d.key)) : undefined;
+  const isAddressed = !!addressed && addressed.image === d.image && addressed.key === d.key;
+  if (remover && addressed && (addressed.refusedBy || !ok(addressed.exchange))) {
+    // The addressed delete found its tag already gone: its 404 judges nothing.
+    return { finding: route(d, orderSuspects(remover, d.since, related.filter((r) => !r.refusedBy)), remover, log, listing), ...(isAddressed ? { preempted: addressed.exchange } : {}) };
+  }
+  // The tag's own delete: the addressed request, or another lane's delete of it that answered no 2xx (a 2xx leaves
+  // the model expecting it gone). A tag gone under its own delete's 503 is that delete's DT-01, never a DT-04.
+  const ownDelete = isAddressed ? addressed : d.kind === 'vanished' ? related.find((r) => r.image === d.image && r.key === d.key && r.exchange.method === 'DELETE' && !r.refusedBy) : undefined;
+  // Tags of the test wiped from elsewhere meanwhile: the tag gone under its delete's 404 is the wipe's doing too.
+  if (wiped && ownDelete && d.kind === 'vanished' && ownDelete.exchange.status === 404) return { preempted: ownDelete.exchange };
+  if (ownDelete && !isAddressed && !wiped) return { finding: route(d, orderSuspects(ownDelete, d.since, related), ownDelete, log, listing) };
+  return { finding: route(d, orderSuspects(addressed, d.since, related), wiped ? undefined : addressed, log, listing, wiped) };
 }
 
 function orderSuspects(addressed: SentRequest | undefined, since: readonly Exchange[], related: readonly SentRequest[]): Exchange[] {

@@ -119,103 +119,153 @@ const MAX_BATCHES = 8;
 const MIN_BATCH_REQUESTS = 4;
 
 const pad = (i: number, width: number) => i.toString(36).padStart(width, '0');
+/** What every sequence draws its batches of commands from. */
+const commandsOf = (maxCommands: number) => fc.commands(COMMANDS, { maxCommands, size: 'max' });
 
 export async function explore(host: ExploreHost, opts: ExploreOptions): Promise<ExploreResult> {
-  const seed = opts.seed ?? newSeed();
-  const budget = new Budget(opts.requests);
-  const parts = budget.sequenceParts();
-  const images = [host.mainImage, ...(host.otherImage ? [host.otherImage] : [])];
-  const roles = parts.map((_, i) => sequenceRoles(i, host.mainImage, host.otherImage, opts.free));
-  const pool = new SlotPool(host, images);
-  const runnable = roles.every((r) => pool.fits(r.slots));
-  const lanes = Math.max(1, Math.min(opts.lanes ?? Infinity, parts.length));
-  const stem = host.stem(); // one stem of the host's: every sequence's stems are derived from it by number
-  const width = pad(parts.length - 1, 1).length;
-  const result: ExploreResult = {
-    seed, sequences: 0, planned: parts.length, lanes, notRun: 0, stem,
-    requests: { explore: 0, shrink: 0, limit: opts.requests }, shrinkSteps: 0, shrinkBudgetSpent: false, leftovers: [], foreign: [], unavailable: 0,
-  };
-  opts.log?.(`exploration: seed ${seed} (replay with IMS_SEED=${seed}), at most ${opts.requests} requests; ${parts.length} sequence(s) in ${lanes} lane(s)`);
-  if (!runnable) throw new Error(`the exploration was granted fewer tag slots than one sequence holds (${images.map((i) => `${host.slots(i)} on ${i}`).join(', ')})`);
+  const run = new Exploration(host, opts);
+  const { budget, result, images } = run;
+  opts.log?.(`exploration: seed ${run.seed} (replay with IMS_SEED=${run.seed}), at most ${opts.requests} requests; ${run.parts.length} sequence(s) in ${run.lanes} lane(s)`);
+  if (!run.runnable) throw new Error(`the exploration was granted fewer tag slots than one sequence holds (${images.map((i) => `${host.slots(i)} on ${i}`).join(', ')})`);
 
-  const commands = fc.commands(COMMANDS, { maxCommands: opts.maxCommands ?? 40, size: 'max' });
-  const done: (Execution | undefined)[] = [];
-  const running = new Map<number, Budget>();
-  const stuckTags = new Stuck();
-  let next = 0;
-  let decided = Infinity; // the lowest-numbered sequence that failed or could not go on
-  let retired = false; // a tag the target would not delete holds slots for good: no sequence would get all of its own
+  await run.runLanes();
+  if (result.notRun) opts.log?.(`exploration: ${result.notRun} sequence(s) not run: a tag the target would not delete holds their slots`);
+  await run.shrinkFirstFailure();
+  result.requests = { explore: budget.used.explore, shrink: budget.used.shrink, limit: opts.requests };
+  return result;
+}
 
-  const lane = async () => {
-    while (next < parts.length && next < decided && !retired) {
-      const i = next++;
-      if (!(await pool.take(roles[i]!.slots))) break;
-      if (i > decided || retired) {
-        pool.give(roles[i]!.slots);
+/** One exploration in progress: its sequences, the lanes that run them, and the lowest-numbered one that decided. */
+class Exploration {
+  readonly seed: number;
+  readonly budget: Budget;
+  /** Each sequence's part of the search's share, in requests. */
+  readonly parts: number[];
+  readonly images: string[];
+  readonly roles: SequenceRoles[];
+  readonly lanes: number;
+  /** Whether every sequence's slots fit in what the exploration was granted. */
+  readonly runnable: boolean;
+  readonly result: ExploreResult;
+  private readonly pool: SlotPool;
+  /** One stem of the host's: every sequence's stems are derived from it by number. */
+  private readonly stem: string;
+  /** Digits of a sequence's number in its stem. */
+  private readonly width: number;
+  private readonly commands: ReturnType<typeof commandsOf>;
+  private readonly done: (Execution | undefined)[] = [];
+  private readonly running = new Map<number, Budget>();
+  /** Tags the target would not delete, per image, over every sequence. */
+  private readonly stuckTags = new Stuck();
+  private next = 0;
+  /** The lowest-numbered sequence that failed or could not go on. */
+  private decided = Infinity;
+  /** A tag the target would not delete holds slots for good: no sequence would get all of its own. */
+  private retired = false;
+
+  constructor(
+    private readonly host: ExploreHost,
+    private readonly opts: ExploreOptions,
+  ) {
+    this.seed = opts.seed ?? newSeed();
+    this.budget = new Budget(opts.requests);
+    this.parts = this.budget.sequenceParts();
+    this.images = [host.mainImage, ...(host.otherImage ? [host.otherImage] : [])];
+    this.roles = this.parts.map((_, i) => sequenceRoles(i, host.mainImage, host.otherImage, opts.free));
+    this.pool = new SlotPool(host, this.images);
+    this.runnable = this.roles.every((r) => this.pool.fits(r.slots));
+    this.lanes = Math.max(1, Math.min(opts.lanes ?? Infinity, this.parts.length));
+    this.stem = host.stem();
+    this.width = pad(this.parts.length - 1, 1).length;
+    this.result = {
+      seed: this.seed, sequences: 0, planned: this.parts.length, lanes: this.lanes, notRun: 0, stem: this.stem,
+      requests: { explore: 0, shrink: 0, limit: opts.requests }, shrinkSteps: 0, shrinkBudgetSpent: false, leftovers: [], foreign: [], unavailable: 0,
+    };
+    this.commands = commandsOf(opts.maxCommands ?? 40);
+  }
+
+  /** Every lane until the sequences run out or one decided; then how many were never started. */
+  async runLanes(): Promise<void> {
+    await Promise.all(Array.from({ length: this.lanes }, () => this.lane()));
+    this.result.notRun = this.decided === Infinity ? this.parts.length - this.done.filter(Boolean).length : 0;
+  }
+
+  /** One lane: the next sequence, once its slots are free, until none is left that could matter. */
+  private async lane(): Promise<void> {
+    while (this.next < this.parts.length && this.next < this.decided && !this.retired) {
+      const i = this.next++;
+      const slots = this.roles[i]!.slots;
+      if (!(await this.pool.take(slots))) break;
+      if (i > this.decided || this.retired) {
+        this.pool.give(slots);
         break;
       }
-      const part = budget.part(parts[i]!);
-      running.set(i, part);
-      const stuck = new Stuck();
-      const x = new Execution(laneHost(host, roles[i]!, `${stem}q${pad(i, width)}s`), part, stuck);
-      await inUnit(`sequence ${i + 1}`, async () => {
-        try {
-          // Batches of commands, each drawn like the first run of fc.check with its own seed (from the sequence's),
-          // one after another until the sequence's part is spent: a short batch leaves no part of the budget unsent.
-          // fast-check's own shrinking is not used: ours replays concrete steps against the target (shrink.ts).
-          for (let b = 0; b < MAX_BATCHES && x.active && part.affords(MIN_BATCH_REQUESTS); b++) {
-            const cmds = fc.sample(commands, { seed: sequenceSeed(sequenceSeed(seed, i), b), numRuns: 1 })[0]!;
-            await fc.asyncModelRun(() => ({ model: x, real: x }), cmds);
-          }
-        } finally {
-          result.leftovers.push(...(await x.cleanup()));
-        }
-      });
-      running.delete(i);
-      if (part.spent > 0) result.sequences++;
-      result.foreign.push(...x.foreign);
-      result.unavailable += x.unavailable;
-      done[i] = x;
-      if ((x.harnessError || x.findings.length) && i < decided) {
-        decided = i;
-        for (const [j, later] of running) if (j > i) later.close(); // their results can no longer matter
-      }
-      const kept = Object.fromEntries(images.map((image) => [image, stuck.of(image)]));
-      for (const image of images) for (let k = 0; k < kept[image]!; k++) stuckTags.add(image);
-      if (images.some((image) => kept[image]! > 0)) {
-        retired = true;
-        pool.close();
-      }
-      pool.give(Object.fromEntries(Object.entries(roles[i]!.slots).map(([image, n]) => [image, n - (kept[image] ?? 0)])));
+      await this.runSequence(i);
     }
-  };
-  await Promise.all(Array.from({ length: lanes }, () => lane()));
-  result.notRun = decided === Infinity ? parts.length - done.filter(Boolean).length : 0;
-  if (result.notRun) opts.log?.(`exploration: ${result.notRun} sequence(s) not run: a tag the target would not delete holds their slots`);
+  }
 
-  const first = decided === Infinity ? undefined : done[decided]!;
-  if (first?.harnessError) result.harnessError = first.harnessError;
-  else if (first) {
+  /** Sequence i on its part of the budget, its result recorded, its slots handed back less those stuck tags hold. */
+  private async runSequence(i: number): Promise<void> {
+    const { result, images, pool } = this;
+    const part = this.budget.part(this.parts[i]!);
+    this.running.set(i, part);
+    const stuck = new Stuck();
+    const x = new Execution(laneHost(this.host, this.roles[i]!, `${this.stem}q${pad(i, this.width)}s`), part, stuck);
+    await inUnit(`sequence ${i + 1}`, async () => {
+      try {
+        // Batches of commands, each drawn like the first run of fc.check with its own seed (from the sequence's),
+        // one after another until the sequence's part is spent: a short batch leaves no part of the budget unsent.
+        // fast-check's own shrinking is not used: ours replays concrete steps against the target (shrink.ts).
+        for (let b = 0; b < MAX_BATCHES && x.active && part.affords(MIN_BATCH_REQUESTS); b++) {
+          const cmds = fc.sample(this.commands, { seed: sequenceSeed(sequenceSeed(this.seed, i), b), numRuns: 1 })[0]!;
+          await fc.asyncModelRun(() => ({ model: x, real: x }), cmds);
+        }
+      } finally {
+        result.leftovers.push(...(await x.cleanup()));
+      }
+    });
+    this.running.delete(i);
+    if (part.spent > 0) result.sequences++;
+    result.foreign.push(...x.foreign);
+    result.unavailable += x.unavailable;
+    this.done[i] = x;
+    if ((x.harnessError || x.findings.length) && i < this.decided) {
+      this.decided = i;
+      for (const [j, later] of this.running) if (j > i) later.close(); // their results can no longer matter
+    }
+    const kept = Object.fromEntries(images.map((image) => [image, stuck.of(image)]));
+    for (const image of images) for (let k = 0; k < kept[image]!; k++) this.stuckTags.add(image);
+    if (images.some((image) => kept[image]! > 0)) {
+      this.retired = true;
+      pool.close();
+    }
+    pool.give(Object.fromEntries(Object.entries(this.roles[i]!.slots).map(([image, n]) => [image, n - (kept[image] ?? 0)])));
+  }
+
+  /** The deciding sequence's failure, recorded as found and shrunk (or its harness error); nothing when none failed. */
+  async shrinkFirstFailure(): Promise<void> {
+    const { result, decided, host, images, opts } = this;
+    const first = decided === Infinity ? undefined : this.done[decided]!;
+    if (first?.harnessError) result.harnessError = first.harnessError;
+    if (!first || first.harnessError) return;
     const requirement = first.findings[0]!.requirement;
     result.failingSequence = decided + 1;
-    result.failingImage = roles[decided]!.main;
+    result.failingImage = this.roles[decided]!.main;
     result.original = { findings: first.findings, steps: first.steps, exchanges: first.exchanges };
     opts.log?.(`exploration: ${requirement} broken by sequence ${decided + 1} after ${first.steps.length} commands (${first.exchanges.length} requests); shrinking`);
-    budget.phase = 'shrink';
+    this.budget.phase = 'shrink';
     // Alone, in that sequence's images and slots, less any that stuck tags take beyond the rest of the reservation.
-    const r: SequenceRoles = roles[decided]!;
+    const r: SequenceRoles = this.roles[decided]!;
     const stuck = new Stuck();
     for (const image of images) {
-      for (let k = stuckTags.of(image) - (host.slots(image) - (r.slots[image] ?? 0)); k > 0; k--) stuck.add(image);
+      for (let k = this.stuckTags.of(image) - (host.slots(image) - (r.slots[image] ?? 0)); k > 0; k--) stuck.add(image);
     }
     // Replay stems as long as the sequences' (`q<i>s<n>`), so every key keeps its length.
-    const s = await shrink(laneHost(host, r, `${stem}r`, width + 2), budget, first, requirement, stuck);
+    const s = await shrink(laneHost(host, r, `${this.stem}r`, this.width + 2), this.budget, first, requirement, stuck);
     result.leftovers.push(...s.leftovers);
     result.shrinkSteps = s.steps;
     result.shrinkBudgetSpent = s.budgetSpent;
     result.shrunk = s.best ? { findings: s.best.findings, steps: s.best.steps, exchanges: s.best.exchanges } : result.original;
     if (s.budgetSpent) opts.log?.('exploration: the shrinking budget is spent: the shortest failing sequence found so far is the evidence');
   }
-  result.requests = { explore: budget.used.explore, shrink: budget.used.shrink, limit: opts.requests };
-  return result;
 }

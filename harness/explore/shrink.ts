@@ -32,42 +32,59 @@ const cost = (actions: Action[]) => {
   return actions.reduce((n, a) => n + 1 + (a.check ? images : 0) + (a.kind === 'add' ? 1 : 0), 0) + 2 * images;
 };
 
+/** What every replay of one shrinking shares: the target, the budget, the requirement it must still break. */
+interface Shrinking {
+  host: ExploreHost;
+  budget: Budget;
+  stuck: Stuck;
+  requirement: string;
+  /** The original's stems by slot, longest first (so a stem that contains another is replaced first). */
+  stems: { s: string; slot: number }[];
+  out: ShrinkResult;
+}
+
+/** Replays `actions` with fresh stems; the execution when it still breaks the requirement, else undefined. */
+async function replay(sh: Shrinking, actions: Action[]): Promise<Execution | undefined> {
+  const { out } = sh;
+  if (out.budgetSpent || !sh.budget.affords(cost(actions))) {
+    out.budgetSpent = true;
+    return undefined;
+  }
+  const x = new Execution(sh.host, sh.budget, sh.stuck);
+  // Fresh stems for the same slots: a key keeps its shape, and a target that remembers old keys cannot help.
+  const fresh = (key: string) => sh.stems.reduce((k, { s, slot }) => k.split(s).join(x.stem(slot)), key);
+  try {
+    for (const a of actions) {
+      if (!x.active) break;
+      const key = a.key === undefined ? undefined : fresh(a.key);
+      if (a.kind === 'add' && !x.hasSlot(a.image)) return undefined; // more tags at once than the slots allow
+      await x.step(describe(a, key, sh.host), () => perform(x, a, key));
+    }
+  } finally {
+    out.leftovers.push(...(await x.cleanup()));
+  }
+  if (x.harnessError || !x.findings.some((f) => f.requirement === sh.requirement)) return undefined;
+  out.steps++;
+  return x;
+}
+
+/** One step of a replay, on the execution's fresh key. */
+async function perform(x: Execution, a: Action, key: string | undefined): Promise<void> {
+  if (a.kind === 'add') await x.add(key!, a.image, a.check);
+  else if (a.kind === 'delete') await x.deleteAsOwner(key!, a.image, a.check);
+  else if (a.kind === 'list') await x.list();
+  else await x.deleteRefused(key!, a.kind, a.check);
+}
+
 export async function shrink(host: ExploreHost, budget: Budget, original: Execution, requirement: string, stuck: Stuck): Promise<ShrinkResult> {
   const out: ShrinkResult = { steps: 0, budgetSpent: false, leftovers: [] };
   const stems = [...original.stemsUsed].map((s, slot) => ({ s, slot })).sort((a, b) => b.s.length - a.s.length);
-
-  const replay = async (actions: Action[]): Promise<Execution | undefined> => {
-    if (out.budgetSpent || !budget.affords(cost(actions))) {
-      out.budgetSpent = true;
-      return undefined;
-    }
-    const x = new Execution(host, budget, stuck);
-    // Fresh stems for the same slots: a key keeps its shape, and a target that remembers old keys cannot help.
-    const fresh = (key: string) => stems.reduce((k, { s, slot }) => k.split(s).join(x.stem(slot)), key);
-    try {
-      for (const a of actions) {
-        if (!x.active) break;
-        const key = a.key === undefined ? undefined : fresh(a.key);
-        if (a.kind === 'add' && !x.hasSlot(a.image)) return undefined; // more tags at once than the slots allow
-        await x.step(describe(a, key, host), async () => {
-          if (a.kind === 'add') await x.add(key!, a.image, a.check);
-          else if (a.kind === 'delete') await x.deleteAsOwner(key!, a.image, a.check);
-          else if (a.kind === 'list') await x.list();
-          else await x.deleteRefused(key!, a.kind, a.check);
-        });
-      }
-    } finally {
-      out.leftovers.push(...(await x.cleanup()));
-    }
-    if (x.harnessError || !x.findings.some((f) => f.requirement === requirement)) return undefined;
-    out.steps++;
-    return x;
-  };
+  const sh: Shrinking = { host, budget, stuck, requirement, stems, out };
 
   let best: Action[] = original.actions;
   const keep = async (candidate: Action[]) => {
     if (!candidate.length || candidate.length > best.length) return false;
-    const x = await replay(candidate);
+    const x = await replay(sh, candidate);
     if (!x) return false;
     best = x.actions.length < candidate.length ? x.actions : candidate; // it may break earlier than the last step
     out.best = x;

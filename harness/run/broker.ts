@@ -49,18 +49,53 @@ export interface BrokerOptions {
 export const RETRY_503_BUDGET = 'retry-503';
 export const RETRY_503_PER_RUN = 60;
 
-export async function startBroker(opts: BrokerOptions): Promise<{ url: string; close: () => Promise<void> }> {
-  const free = new Map(Object.entries(opts.slots));
-  const capacity = new Map(free);
-  const queue: Waiter[] = [];
-  const budgets = new Map(Object.entries(opts.budgets ?? {}));
-  // One budget of known-failing signed requests under the real AK for the whole run, whatever the number of workers.
-  const akBudget = new AkFailureBudget();
+/** The run's tag slots: what each image has free, and the tests waiting for some. */
+class SlotBook {
+  private readonly free: Map<string, number>;
+  private readonly capacity: Map<string, number>;
+  private readonly queue: Waiter[] = [];
+
+  constructor(slots: Record<string, number>) {
+    this.free = new Map(Object.entries(slots));
+    this.capacity = new Map(this.free);
+  }
+
+  /** Queues one acquire, answered through `answer` once granted; a reason (and no answer) when it never can be. */
+  acquire(asks: SlotAsk[], answer: (grants: SlotGrant[]) => void): string | undefined {
+    const planned = this.plan(asks);
+    if (typeof planned === 'string') return planned;
+    const grant = (n: number[]) => answer(n.map((g, i): SlotGrant => ({ granted: g - planned.extras[i]!, extra: planned.extras[i] === 1 })));
+    this.queue.push({ parts: planned.parts, grant });
+    this.pump();
+    return undefined;
+  }
+
+  release(image: string, count: number): void {
+    this.free.set(image, (this.free.get(image) ?? 0) + count);
+  }
+
+  /** The asks of one acquire, checked against the run's capacity: a reason when they can never be granted. */
+  private plan(asks: SlotAsk[]): { parts: Part[]; extras: number[] } | string {
+    if (new Set(asks.map((a) => a.image)).size !== asks.length) return 'one acquire asks once per image';
+    const extras: number[] = [];
+    const parts: Part[] = [];
+    for (const a of asks) {
+      const cap = this.capacity.get(a.image) ?? 0;
+      const least = Number(a.atLeast ?? a.want);
+      // One slot more when the capacity allows (a test's bystander), asked for together so no test waits holding some.
+      const extra = a.extra === true && least + 1 <= cap ? 1 : 0;
+      if (least + extra > cap) return `needs ${least + extra} free tag slots on image ${a.image}, the run has ${cap}`;
+      extras.push(extra);
+      parts.push({ image: a.image, want: Number(a.want) + extra, atLeast: least + extra });
+    }
+    return { parts, extras };
+  }
 
   // First come, first served on each image: a waiter holds back those behind it on the images where it is short (a
   // large ask is not starved by a stream of small ones), never on an image it could have: a test that holds slots
   // there and asks for more must not wait behind a waiter that waits for the slots that test holds.
-  const pump = () => {
+  pump(): void {
+    const { free, queue } = this;
     const blocked = new Set<string>();
     for (let i = 0; i < queue.length; ) {
       const w = queue[i]!;
@@ -78,68 +113,37 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
       queue.splice(i, 1);
       w.grant(granted);
     }
-  };
+  }
+}
 
-  /** The asks of one acquire, checked against the run's capacity: a reason when they can never be granted. */
-  const plan = (asks: SlotAsk[]): { parts: Part[]; extras: number[] } | string => {
-    if (new Set(asks.map((a) => a.image)).size !== asks.length) return 'one acquire asks once per image';
-    const extras: number[] = [];
-    const parts: Part[] = [];
-    for (const a of asks) {
-      const cap = capacity.get(a.image) ?? 0;
-      const least = Number(a.atLeast ?? a.want);
-      // One slot more when the capacity allows (a test's bystander), asked for together so no test waits holding some.
-      const extra = a.extra === true && least + 1 <= cap ? 1 : 0;
-      if (least + extra > cap) return `needs ${least + extra} free tag slots on image ${a.image}, the run has ${cap}`;
-      extras.push(extra);
-      parts.push({ image: a.image, want: Number(a.want) + extra, atLeast: least + extra });
-    }
-    return { parts, extras };
-  };
+/** What the broker's routes share for the whole run. */
+interface BrokerState {
+  slots: SlotBook;
+  budgets: Map<string, number>;
+  akBudget: AkFailureBudget;
+  iamTokens: BrokerOptions['iamTokens'];
+}
 
+type Reply = (status: number, value: unknown) => void;
+
+export async function startBroker(opts: BrokerOptions): Promise<{ url: string; close: () => Promise<void> }> {
+  const state: BrokerState = {
+    slots: new SlotBook(opts.slots),
+    budgets: new Map(Object.entries(opts.budgets ?? {})),
+    // One budget of known-failing signed requests under the real AK for the whole run, whatever the number of workers.
+    akBudget: new AkFailureBudget(),
+    iamTokens: opts.iamTokens,
+  };
   const server: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const reply = (status: number, value: unknown) => {
+      const reply: Reply = (status, value) => {
         res.writeHead(status, { 'Content-Type': 'application/json' });
         res.end(JSON.stringify(value));
       };
       const body = chunks.length ? (JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>) : {};
-      const image = String(body.image ?? '');
-      if (req.url === '/slots/acquire') {
-        const planned = plan(body.asks as SlotAsk[]);
-        if (typeof planned === 'string') return reply(409, { error: planned });
-        const grant = (n: number[]) => reply(200, { grants: n.map((g, i): SlotGrant => ({ granted: g - planned.extras[i]!, extra: planned.extras[i] === 1 })) });
-        queue.push({ parts: planned.parts, grant });
-        return pump();
-      }
-      if (req.url === '/slots/release') {
-        free.set(image, (free.get(image) ?? 0) + Number(body.count));
-        reply(200, {});
-        return pump();
-      }
-      if (req.url === '/budget/take') {
-        const name = String(body.name ?? '');
-        const left = budgets.get(name) ?? 0;
-        if (left > 0) budgets.set(name, left - 1);
-        return reply(200, { granted: left > 0 });
-      }
-      if (req.url === '/ak/spend') return reply(200, { granted: akBudget.spend(), ...akBudget.state });
-      if (req.url === '/ak/succeeded') {
-        akBudget.succeeded();
-        return reply(200, akBudget.state);
-      }
-      const persona = /^\/iam\/(owner|forbidden|outsider)$/.exec(req.url ?? '')?.[1] as TokenPersona | undefined;
-      const source = persona && opts.iamTokens?.[persona];
-      if (source) {
-        source.issued().then(
-          ({ token, expiresAt }) => reply(200, { token, expiresAt }),
-          (err: unknown) => reply(502, { error: err instanceof Error ? err.message : String(err) }),
-        );
-        return;
-      }
-      reply(404, { error: 'unknown broker route' });
+      route(req.url ?? '', body, reply, state);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -148,6 +152,42 @@ export async function startBroker(opts: BrokerOptions): Promise<{ url: string; c
     url: `http://127.0.0.1:${port}`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/** One broker request, answered by its route. */
+function route(url: string, body: Record<string, unknown>, reply: Reply, state: BrokerState): void {
+  const { slots, budgets, akBudget } = state;
+  if (url === '/slots/acquire') {
+    const refused = slots.acquire(body.asks as SlotAsk[], (grants) => reply(200, { grants }));
+    if (refused) reply(409, { error: refused });
+    return;
+  }
+  if (url === '/slots/release') {
+    slots.release(String(body.image ?? ''), Number(body.count));
+    reply(200, {});
+    return slots.pump();
+  }
+  if (url === '/budget/take') {
+    const name = String(body.name ?? '');
+    const left = budgets.get(name) ?? 0;
+    if (left > 0) budgets.set(name, left - 1);
+    return reply(200, { granted: left > 0 });
+  }
+  if (url === '/ak/spend') return reply(200, { granted: akBudget.spend(), ...akBudget.state });
+  if (url === '/ak/succeeded') {
+    akBudget.succeeded();
+    return reply(200, akBudget.state);
+  }
+  const persona = /^\/iam\/(owner|forbidden|outsider)$/.exec(url)?.[1] as TokenPersona | undefined;
+  const source = persona && state.iamTokens?.[persona];
+  if (source) {
+    source.issued().then(
+      ({ token, expiresAt }) => reply(200, { token, expiresAt }),
+      (err: unknown) => reply(502, { error: err instanceof Error ? err.message : String(err) }),
+    );
+    return;
+  }
+  reply(404, { error: 'unknown broker route' });
 }
 
 export class BrokerClient {

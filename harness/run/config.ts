@@ -168,71 +168,24 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   if (dialectRaw !== 'ims' && dialectRaw !== 'openstack') problems.push(`IMS_API_DIALECT must be "ims" or "openstack", got ${JSON.stringify(dialectRaw)}`);
   const dialect: Dialect = dialectRaw === 'openstack' ? 'openstack' : 'ims';
 
+  // The problems are pushed in the order the variables are read: the owner's credentials decide the endpoint's form.
   const endpointRaw = env.IMS_ENDPOINT?.trim();
-  let owner = readCredentials(env, PERSONA_PREFIX.owner, problems, dialect);
-  const endpointFromCatalogue = !endpointRaw && owner?.form === 'keystone';
+  const ownerGiven = readCredentials(env, PERSONA_PREFIX.owner, problems, dialect);
+  const endpointFromCatalogue = !endpointRaw && ownerGiven?.form === 'keystone';
   const embedded = !endpointRaw && !endpointFromCatalogue;
-  let endpoint = '';
-  let proxy: ProxySettings | undefined;
-  if (endpointRaw) {
-    try {
-      const u = new URL(endpointRaw);
-      proxy = readProxy(env, u, problems);
-      if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`IMS_ENDPOINT must use http or https, got ${u.protocol}`);
-      if (u.search || u.hash) problems.push('IMS_ENDPOINT must not carry a query or fragment');
-      if (u.username || u.password) problems.push('IMS_ENDPOINT must not carry credentials; use the IMS_* auth variables');
-      endpoint = `${u.origin}${u.pathname.replace(/\/+$/, '')}`;
-    } catch {
-      problems.push(`IMS_ENDPOINT is not a URL: ${JSON.stringify(endpointRaw)}`);
-    }
-  } else if (!endpointFromCatalogue) {
-    const port = env.IMS_REFERENCE_PORT?.trim();
-    if (!port) problems.push('IMS_ENDPOINT is not set and no embedded reference target was started (run through npm run conformance)');
-    endpoint = `http://127.0.0.1:${port ?? 0}`;
-  }
-
-  const seed = EMBEDDED_SEED;
-  const pick = (name: string, embeddedValue: string | undefined) => (embedded ? env[name]?.trim() || embeddedValue : env[name]?.trim() || undefined);
-  const projectId = pick('IMS_PROJECT_ID', seed.projectId);
-  const imageId = pick('IMS_IMAGE_ID', seed.imageId);
-  const otherImageId = pick('IMS_OTHER_IMAGE_ID', seed.otherImageId);
-  const otherProjectId = pick('IMS_OTHER_PROJECT_ID', seed.otherProjectId);
-  if (!imageId) problems.push('IMS_IMAGE_ID is required with IMS_ENDPOINT: the image the suite tags and untags');
-  if (!projectId && dialect === 'ims') problems.push('IMS_PROJECT_ID is required with IMS_ENDPOINT in the ims dialect');
-  if (otherImageId && otherImageId === imageId) problems.push('IMS_OTHER_IMAGE_ID must name a different image than IMS_IMAGE_ID');
-  if (otherProjectId && otherProjectId === projectId) problems.push('IMS_OTHER_PROJECT_ID must differ from IMS_PROJECT_ID');
-
-  let forbidden = readCredentials(env, PERSONA_PREFIX.forbidden, problems, dialect);
-  let outsider = readCredentials(env, PERSONA_PREFIX.outsider, problems, dialect);
-  if (embedded) {
-    owner ??= { form: 'token', token: seed.tokens.owner };
-    forbidden ??= { form: 'token', token: seed.tokens.forbidden };
-    outsider ??= { form: 'token', token: seed.tokens.otherProject };
-  }
-  const outsiderImageId = pick('IMS_OUTSIDER_IMAGE_ID', seed.otherProjectImageId);
-  if (outsider && !outsiderImageId) problems.push('the outsider persona (IMS_OUTSIDER_*) needs IMS_OUTSIDER_IMAGE_ID: the image it owns in the other project');
-  if (outsiderImageId && !outsider) problems.push('IMS_OUTSIDER_IMAGE_ID needs the outsider persona\'s credentials (IMS_OUTSIDER_AUTH_TOKEN, the AK/SK, IAM or OS variables)');
-  if (outsider && dialect === 'ims' && !otherProjectId) problems.push('the outsider persona needs IMS_OTHER_PROJECT_ID in the ims dialect: the project that owns IMS_OUTSIDER_IMAGE_ID');
-  if (outsiderImageId && (outsiderImageId === imageId || outsiderImageId === otherImageId)) problems.push("IMS_OUTSIDER_IMAGE_ID must be the outsider's own image, not one of the owner's");
-
-  const caFile = env.IMS_CA_FILE?.trim() || undefined;
-  if (caFile && !existsSync(caFile)) problems.push(`IMS_CA_FILE does not exist: ${caFile}`);
-  else if (caFile && !readFileSync(caFile, 'utf8').includes('BEGIN CERTIFICATE')) problems.push(`IMS_CA_FILE holds no PEM certificate: ${caFile}`);
-  const insecure = env.IMS_INSECURE_TLS?.trim();
-  if (insecure && insecure !== '0' && insecure !== '1') problems.push('IMS_INSECURE_TLS must be 1 or 0');
-  const serial = env.IMS_SERIAL_WRITES?.trim();
-  if (serial && serial !== '0' && serial !== '1') problems.push('IMS_SERIAL_WRITES must be 1 or 0');
-  const exclusive = env.IMS_IMAGE_EXCLUSIVE?.trim();
-  if (exclusive && exclusive !== '0' && exclusive !== '1') problems.push('IMS_IMAGE_EXCLUSIVE must be 1 or 0');
+  const { endpoint, proxy } = readEndpoint(env, endpointRaw, endpointFromCatalogue, problems);
+  const ids = readIds(env, embedded, dialect, problems);
+  const { owner, forbidden, outsider, outsiderImageId } = readPersonas(env, dialect, embedded, ownerGiven, ids, problems);
+  const { caFile, insecure, serial, exclusive } = readSwitches(env, problems);
 
   const config: SuiteConfig = {
     endpoint,
     embedded,
     dialect,
-    projectId: projectId ?? '',
-    imageId: imageId ?? '',
-    otherImageId,
-    otherProjectId: dialect === 'ims' ? otherProjectId : undefined,
+    projectId: ids.projectId ?? '',
+    imageId: ids.imageId ?? '',
+    otherImageId: ids.otherImageId,
+    otherProjectId: dialect === 'ims' ? ids.otherProjectId : undefined,
     owner,
     forbidden,
     outsider: outsider && outsiderImageId ? outsider : undefined,
@@ -257,6 +210,94 @@ export function loadConfig(env: Env = process.env): SuiteConfig {
   };
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+/** The target's base URL and the proxy to reach it by: IMS_ENDPOINT, else the embedded target's loopback port. */
+function readEndpoint(env: Env, endpointRaw: string | undefined, endpointFromCatalogue: boolean, problems: string[]): { endpoint: string; proxy?: ProxySettings } {
+  if (endpointRaw) {
+    try {
+      const u = new URL(endpointRaw);
+      const proxy = readProxy(env, u, problems);
+      if (u.protocol !== 'http:' && u.protocol !== 'https:') problems.push(`IMS_ENDPOINT must use http or https, got ${u.protocol}`);
+      if (u.search || u.hash) problems.push('IMS_ENDPOINT must not carry a query or fragment');
+      if (u.username || u.password) problems.push('IMS_ENDPOINT must not carry credentials; use the IMS_* auth variables');
+      return { endpoint: `${u.origin}${u.pathname.replace(/\/+$/, '')}`, proxy };
+    } catch {
+      problems.push(`IMS_ENDPOINT is not a URL: ${JSON.stringify(endpointRaw)}`);
+      return { endpoint: '' };
+    }
+  }
+  // The catalogue's endpoint is set before the run, from the owner's token.
+  if (endpointFromCatalogue) return { endpoint: '' };
+  const port = env.IMS_REFERENCE_PORT?.trim();
+  if (!port) problems.push('IMS_ENDPOINT is not set and no embedded reference target was started (run through npm run conformance)');
+  return { endpoint: `http://127.0.0.1:${port ?? 0}` };
+}
+
+/** A variable's value; for the embedded target the seed's value when it is not set. */
+function pick(env: Env, embedded: boolean, name: string, embeddedValue: string | undefined): string | undefined {
+  return embedded ? env[name]?.trim() || embeddedValue : env[name]?.trim() || undefined;
+}
+
+interface Ids {
+  projectId?: string;
+  imageId?: string;
+  otherImageId?: string;
+  otherProjectId?: string;
+}
+
+/** The project and the images the suite works on. */
+function readIds(env: Env, embedded: boolean, dialect: Dialect, problems: string[]): Ids {
+  const seed = EMBEDDED_SEED;
+  const projectId = pick(env, embedded, 'IMS_PROJECT_ID', seed.projectId);
+  const imageId = pick(env, embedded, 'IMS_IMAGE_ID', seed.imageId);
+  const otherImageId = pick(env, embedded, 'IMS_OTHER_IMAGE_ID', seed.otherImageId);
+  const otherProjectId = pick(env, embedded, 'IMS_OTHER_PROJECT_ID', seed.otherProjectId);
+  if (!imageId) problems.push('IMS_IMAGE_ID is required with IMS_ENDPOINT: the image the suite tags and untags');
+  if (!projectId && dialect === 'ims') problems.push('IMS_PROJECT_ID is required with IMS_ENDPOINT in the ims dialect');
+  if (otherImageId && otherImageId === imageId) problems.push('IMS_OTHER_IMAGE_ID must name a different image than IMS_IMAGE_ID');
+  if (otherProjectId && otherProjectId === projectId) problems.push('IMS_OTHER_PROJECT_ID must differ from IMS_PROJECT_ID');
+  return { projectId, imageId, otherImageId, otherProjectId };
+}
+
+/** The personas' credentials (the embedded target's tokens where none is given) and the outsider's image. */
+function readPersonas(
+  env: Env,
+  dialect: Dialect,
+  embedded: boolean,
+  ownerGiven: Credentials | undefined,
+  ids: Ids,
+  problems: string[],
+): { owner?: Credentials; forbidden?: Credentials; outsider?: Credentials; outsiderImageId?: string } {
+  const seed = EMBEDDED_SEED;
+  let owner = ownerGiven;
+  let forbidden = readCredentials(env, PERSONA_PREFIX.forbidden, problems, dialect);
+  let outsider = readCredentials(env, PERSONA_PREFIX.outsider, problems, dialect);
+  if (embedded) {
+    owner ??= { form: 'token', token: seed.tokens.owner };
+    forbidden ??= { form: 'token', token: seed.tokens.forbidden };
+    outsider ??= { form: 'token', token: seed.tokens.otherProject };
+  }
+  const outsiderImageId = pick(env, embedded, 'IMS_OUTSIDER_IMAGE_ID', seed.otherProjectImageId);
+  if (outsider && !outsiderImageId) problems.push('the outsider persona (IMS_OUTSIDER_*) needs IMS_OUTSIDER_IMAGE_ID: the image it owns in the other project');
+  if (outsiderImageId && !outsider) problems.push('IMS_OUTSIDER_IMAGE_ID needs the outsider persona\'s credentials (IMS_OUTSIDER_AUTH_TOKEN, the AK/SK, IAM or OS variables)');
+  if (outsider && dialect === 'ims' && !ids.otherProjectId) problems.push('the outsider persona needs IMS_OTHER_PROJECT_ID in the ims dialect: the project that owns IMS_OUTSIDER_IMAGE_ID');
+  if (outsiderImageId && (outsiderImageId === ids.imageId || outsiderImageId === ids.otherImageId)) problems.push("IMS_OUTSIDER_IMAGE_ID must be the outsider's own image, not one of the owner's");
+  return { owner, forbidden, outsider, outsiderImageId };
+}
+
+/** TLS and the run's on/off switches, as given (each checked to be 1 or 0). */
+function readSwitches(env: Env, problems: string[]): { caFile?: string; insecure?: string; serial?: string; exclusive?: string } {
+  const caFile = env.IMS_CA_FILE?.trim() || undefined;
+  if (caFile && !existsSync(caFile)) problems.push(`IMS_CA_FILE does not exist: ${caFile}`);
+  else if (caFile && !readFileSync(caFile, 'utf8').includes('BEGIN CERTIFICATE')) problems.push(`IMS_CA_FILE holds no PEM certificate: ${caFile}`);
+  const insecure = env.IMS_INSECURE_TLS?.trim();
+  if (insecure && insecure !== '0' && insecure !== '1') problems.push('IMS_INSECURE_TLS must be 1 or 0');
+  const serial = env.IMS_SERIAL_WRITES?.trim();
+  if (serial && serial !== '0' && serial !== '1') problems.push('IMS_SERIAL_WRITES must be 1 or 0');
+  const exclusive = env.IMS_IMAGE_EXCLUSIVE?.trim();
+  if (exclusive && exclusive !== '0' && exclusive !== '1') problems.push('IMS_IMAGE_EXCLUSIVE must be 1 or 0');
+  return { caFile, insecure, serial, exclusive };
 }
 
 /**

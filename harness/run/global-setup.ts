@@ -7,9 +7,9 @@ import { ExchangeLog } from '../http/exchanges.js';
 import { RETRY_503_BUDGET, RETRY_503_PER_RUN, startBroker } from './broker.js';
 import { registerConfigSecrets } from '../http/secrets.js';
 import { redactText } from '../http/redact.js';
-import { openSession } from './session.js';
+import { openSession, type Session } from './session.js';
 import { GATE_RUN_VARIABLE } from './preflight-gate.js';
-import { ledgerFile, markRunAlive, markRunEnded, outstanding, readAllLedgers, readLedger, stuckEntries } from '../books/ledger.js';
+import { ledgerFile, markRunAlive, markRunEnded, outstanding, readAllLedgers, readLedger, stuckEntries, type LedgerEntry } from '../books/ledger.js';
 import { caProblem, transportWarnings } from '../http/transport.js';
 import { isRecentRunKey, runOfKey } from './run-id.js';
 import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
@@ -24,15 +24,19 @@ function stop(message: string): never {
   process.exit(2);
 }
 
-export default async function globalSetup(): Promise<() => Promise<void>> {
-  const runId = process.env.IMS_RUN_ID ?? 'unknown';
-  let config: SuiteConfig;
+/** The run's configuration, parsed once in this process (playwright.config.ts asked first); an unusable one stops here. */
+function configOrStop(): SuiteConfig {
   try {
-    config = runConfig(); // parsed once in this process (playwright.config.ts asked first)
+    return runConfig();
   } catch (err) {
     // `npm run conformance` validates first; this is for a direct `playwright test`.
     stop(err instanceof ConfigError ? err.problems.join('; ') : String(err));
   }
+}
+
+export default async function globalSetup(): Promise<() => Promise<void>> {
+  const runId = process.env.IMS_RUN_ID ?? 'unknown';
+  let config = configOrStop();
   registerConfigSecrets(config);
   const gated = process.env[GATE_RUN_VARIABLE] === runId ? readJson<PreflightRecord>(runFile(config.resultsDir, 'preflight.json')) : undefined;
   if (!gated?.ok) rmSync(runFile(config.resultsDir, 'preflight.json'), { force: true });
@@ -61,10 +65,8 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
   config = session.config;
   adoptRunConfig(config);
   let result: PreflightResult;
-  if (gated?.ok && gated.snapshot && gated.freeSlots) {
-    result = { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], writeProbes: gated.writeProbes, serialWrites: gated.serialWrites, warnings: gated.warnings };
-  } else try {
-    result = await preflight(session, runId);
+  try {
+    result = await preflightOf(session, runId, gated);
   } catch (err) {
     await session.dispose();
     fail(err instanceof PreflightError || err instanceof Error ? err.message : String(err));
@@ -85,44 +87,61 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
 
   return async () => {
     await broker.close();
-    // Every tag that was there before the run must still be there, with its value.
-    const owner = session.owner;
-    const record: IntegrityRecord = { checked: 0, intact: 0, lost: [], otherRuns: 0, left: [] };
-    try {
-      const images = Object.entries(result.snapshot);
-      const listings = await Promise.all(images.map(([image]) => owner.listTags({ image })));
-      const open = outstanding(readLedger(ledgerFile(config.resultsDir, runId)));
-      // The tags of any run the target would not delete: named with the way out, and never counted as someone's loss.
-      const ledgers = readAllLedgers(config.resultsDir);
-      const stuck = stuckEntries(ledgers);
-      // A prefixed key a ledger of the suite created is the suite's, never someone's data (a stuck one removed now).
-      const ours = new Set(ledgers.filter((e) => runOfKey(e.key)).map((e) => `${e.image}\n${e.key}`));
-      record.stuck = [];
-      images.forEach(([image, before], i) => {
-        const now = listings[i]!;
-        // The run proves it cleaned up: any key of its own still there is named, with the way to remove it.
-        for (const key of now.keys()) {
-          if (runOfKey(key)?.runId === runId || open.some((e) => e.image === image && e.key === key && !runOfKey(key) && !(key in before))) record.left!.push({ image, key });
-        }
-        for (const e of stuck.filter((s) => s.image === image && now.has(s.key))) {
-          record.stuck!.push({ image, key: e.key, runId: e.runId, status: e.status ?? null, pair: e.case?.id ?? null, kind: e.case?.kind ?? null });
-        }
-        for (const [key, value] of Object.entries(before)) {
-          // Another run of the suite working on the same image deletes its own keys: not a loss.
-          if (isRecentRunKey(key, Date.now()) || ours.has(`${image}\n${key}`)) {
-            record.otherRuns!++;
-            continue;
-          }
-          record.checked++;
-          if (now.has(key) && now.get(key) === value) record.intact++;
-          else record.lost.push({ image, key, value, now: now.has(key) ? (now.get(key) ?? null) : 'missing' });
-        }
-      });
-    } catch (err) {
-      record.error = err instanceof Error ? err.message : String(err);
-    }
-    writeJson(runFile(config.resultsDir, 'integrity.json'), record);
+    writeJson(runFile(config.resultsDir, 'integrity.json'), await integrityAfterRun(session.owner, result.snapshot, config.resultsDir, runId));
     markRunEnded(config.resultsDir, runId);
     await session.dispose();
   };
+}
+
+/** The preflight's facts: those of the gate `npm run conformance` passed (no second preflight), else a preflight now. */
+async function preflightOf(session: Session, runId: string, gated: PreflightRecord | undefined): Promise<PreflightResult> {
+  if (gated?.ok && gated.snapshot && gated.freeSlots) {
+    return { snapshot: gated.snapshot, freeSlots: gated.freeSlots, clockSkewMs: gated.clockSkewMs, leftovers: gated.leftovers ?? [], writeProbes: gated.writeProbes, serialWrites: gated.serialWrites, warnings: gated.warnings };
+  }
+  return preflight(session, runId);
+}
+
+/** The teardown's check: every tag that was there before the run must still be there, with its value. */
+async function integrityAfterRun(owner: Session['owner'], snapshot: PreflightResult['snapshot'], resultsDir: string, runId: string): Promise<IntegrityRecord> {
+  const record: IntegrityRecord = { checked: 0, intact: 0, lost: [], otherRuns: 0, left: [] };
+  try {
+    const images = Object.entries(snapshot);
+    const listings = await Promise.all(images.map(([image]) => owner.listTags({ image })));
+    const open = outstanding(readLedger(ledgerFile(resultsDir, runId)));
+    // The tags of any run the target would not delete: named with the way out, and never counted as someone's loss.
+    const ledgers = readAllLedgers(resultsDir);
+    const stuck = stuckEntries(ledgers);
+    // A prefixed key a ledger of the suite created is the suite's, never someone's data (a stuck one removed now).
+    const ours = new Set(ledgers.filter((e) => runOfKey(e.key)).map((e) => `${e.image}\n${e.key}`));
+    record.stuck = [];
+    images.forEach(([image, before], i) => compareImage(record, { image, before, now: listings[i]!, runId, open, stuck, ours }));
+  } catch (err) {
+    record.error = err instanceof Error ? err.message : String(err);
+  }
+  return record;
+}
+
+/** One image's listing at the end against its snapshot at the start, into `record`. */
+function compareImage(
+  record: IntegrityRecord,
+  c: { image: string; before: Record<string, string | null>; now: Map<string, string | null>; runId: string; open: LedgerEntry[]; stuck: LedgerEntry[]; ours: Set<string> },
+): void {
+  const { image, before, now } = c;
+  // The run proves it cleaned up: any key of its own still there is named, with the way to remove it.
+  for (const key of now.keys()) {
+    if (runOfKey(key)?.runId === c.runId || c.open.some((e) => e.image === image && e.key === key && !runOfKey(key) && !(key in before))) record.left!.push({ image, key });
+  }
+  for (const e of c.stuck.filter((s) => s.image === image && now.has(s.key))) {
+    record.stuck!.push({ image, key: e.key, runId: e.runId, status: e.status ?? null, pair: e.case?.id ?? null, kind: e.case?.kind ?? null });
+  }
+  for (const [key, value] of Object.entries(before)) {
+    // Another run of the suite working on the same image deletes its own keys: not a loss.
+    if (isRecentRunKey(key, Date.now()) || c.ours.has(`${image}\n${key}`)) {
+      record.otherRuns!++;
+      continue;
+    }
+    record.checked++;
+    if (now.has(key) && now.get(key) === value) record.intact++;
+    else record.lost.push({ image, key, value, now: now.has(key) ? (now.get(key) ?? null) : 'missing' });
+  }
 }

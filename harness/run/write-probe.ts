@@ -70,55 +70,15 @@ export async function probeWrites(
     return { ...record, skip: 'serial-writes-requested', skipped: 'serial writes requested (IMS_SERIAL_WRITES=1): the probe overlaps writes, so it was not run' };
   }
   if (freeSlots < SLOTS_NEEDED) return { ...record, skip: 'too-few-slots', skipped: `needs ${SLOTS_NEEDED} free tag slots on image ${image}, it has ${freeSlots}` };
-  const created = new Set<string>();
-  const send = async (w: Write): Promise<Done> => {
-    if (w.op === 'delete') return { ...w, e: await owner.cleanupDelete(w.key, { image }, 'preflight') };
-    appendLedger(ledger.resultsDir, { runId: ledger.runId, image, key: w.key, op: 'add', value: `probe-${w.key}`, at: new Date().toISOString() });
-    created.add(w.key);
-    return { ...w, e: await owner.addTag(w.key, `probe-${w.key}`, { image }, 'preflight') };
-  };
-  const lose = (what: string, ...es: Exchange[]) => {
-    record.lost.push(what);
-    if (options.shared) options.shared.stop = true;
-    record.evidence.push(...es.map(describeExchange));
-  };
-  /** Two writes at once, then a listing; true when both took effect. */
-  const pair = async (a: Write, b: Write): Promise<boolean> => {
-    if (a.key === b.key) throw new Error('a probe pair must write two different keys'); // the rule the header explains
-    const done = await Promise.all([send(a), send(b)]);
-    // A write without an answer may still be running on the target: no further write may overlap it.
-    const unanswered = done.find((d) => d.e.status === undefined);
-    if (unanswered) throw new Error(`${unanswered.op} of ${JSON.stringify(unanswered.key)} got no answer (${unanswered.e.error ?? 'unknown'})`);
-    // A refused write (a 404 for a key just added, a 503): the probe cannot tell a loss from it, and each further
-    // round could leave one more tag it cannot remove. The tests judge such a target.
-    const refused = done.find((d) => !ok(d.e));
-    if (refused) {
-      if (options.shared) options.shared.stop = true;
-      throw new Error(`the ${refused.op} of ${JSON.stringify(refused.key)} answered ${refused.e.status}`);
-    }
-    const listing = await owner.list({ image }, 'preflight');
-    for (const d of done) {
-      if (!ok(d.e)) continue;
-      if (d.op === 'add' && !listing.tags.has(d.key)) lose(`an add answered ${d.e.status} but the tag ${JSON.stringify(d.key)} is not listed`, d.e, listing.exchange);
-      if (d.op === 'delete' && listing.tags.has(d.key)) lose(`a delete answered ${d.e.status} but the tag ${JSON.stringify(d.key)} is listed again`, d.e, listing.exchange);
-    }
-    return !record.lost.length;
-  };
+  const probe = new ImageProbe(owner, image, ledger, options, record);
   try {
-    for (let round = 1; round <= (options.rounds ?? ROUNDS) && !record.lost.length && !options.shared?.stop; round++) {
-      record.rounds = round;
-      const [k0, k1, k2] = [0, 1, 2].map((i) => `${runPrefix(ledger.runId)}wp${options.keyMark ?? ''}${round}x${i}`) as [string, string, string];
-      // Add beside add, delete beside add, delete beside delete: the three ways two writes can undo each other.
-      if (!(await pair({ key: k0, op: 'add' }, { key: k1, op: 'add' }))) break;
-      if (!(await pair({ key: k0, op: 'delete' }, { key: k2, op: 'add' }))) break;
-      await pair({ key: k1, op: 'delete' }, { key: k2, op: 'delete' });
-    }
+    await probe.runRounds();
   } catch (err) {
     // A target the harness cannot read here (a transport error) is judged by the tests, not by the probe.
     record.skip = 'incomplete';
     record.skipped = `the probe could not complete: ${err instanceof Error ? err.message.split('\n')[0] : String(err)}`;
   } finally {
-    const cleaned = await removeOneByOne(owner, image, created, ledger).catch(() => ({ left: [...created], soloIgnored: [] }));
+    const cleaned = await removeOneByOne(owner, image, probe.created, ledger).catch(() => ({ left: [...probe.created], soloIgnored: [] }));
     record.left = cleaned.left;
     // A delete sent alone that answered 2xx and left its tag listed: the target does not show a delete's effect at
     // all (DT-03 judges that), so the probe's "undone deletes" were no overlap's doing.
@@ -130,6 +90,70 @@ export async function probeWrites(
     }
   }
   return record;
+}
+
+/** The rounds of one image's probe: its writes, the keys they created, the losses recorded in `record`. */
+class ImageProbe {
+  /** Every key the probe added (ledgered before the add is sent), for the cleanup. */
+  readonly created = new Set<string>();
+
+  constructor(
+    private readonly owner: ApiClient,
+    private readonly image: string,
+    private readonly ledger: { resultsDir: string; runId: string },
+    private readonly options: WriteProbeOptions,
+    private readonly record: WriteProbeRecord,
+  ) {}
+
+  /** The rounds until the first loss (here or, shared, on another image); throws when a write is refused or unanswered. */
+  async runRounds(): Promise<void> {
+    const { record, options } = this;
+    for (let round = 1; round <= (options.rounds ?? ROUNDS) && !record.lost.length && !options.shared?.stop; round++) {
+      record.rounds = round;
+      const [k0, k1, k2] = [0, 1, 2].map((i) => `${runPrefix(this.ledger.runId)}wp${options.keyMark ?? ''}${round}x${i}`) as [string, string, string];
+      // Add beside add, delete beside add, delete beside delete: the three ways two writes can undo each other.
+      if (!(await this.pair({ key: k0, op: 'add' }, { key: k1, op: 'add' }))) break;
+      if (!(await this.pair({ key: k0, op: 'delete' }, { key: k2, op: 'add' }))) break;
+      await this.pair({ key: k1, op: 'delete' }, { key: k2, op: 'delete' });
+    }
+  }
+
+  private async send(w: Write): Promise<Done> {
+    const { owner, image, ledger } = this;
+    if (w.op === 'delete') return { ...w, e: await owner.cleanupDelete(w.key, { image }, 'preflight') };
+    appendLedger(ledger.resultsDir, { runId: ledger.runId, image, key: w.key, op: 'add', value: `probe-${w.key}`, at: new Date().toISOString() });
+    this.created.add(w.key);
+    return { ...w, e: await owner.addTag(w.key, `probe-${w.key}`, { image }, 'preflight') };
+  }
+
+  private lose(what: string, ...es: Exchange[]): void {
+    this.record.lost.push(what);
+    if (this.options.shared) this.options.shared.stop = true;
+    this.record.evidence.push(...es.map(describeExchange));
+  }
+
+  /** Two writes at once, then a listing; true when both took effect. */
+  private async pair(a: Write, b: Write): Promise<boolean> {
+    if (a.key === b.key) throw new Error('a probe pair must write two different keys'); // the rule the header explains
+    const done = await Promise.all([this.send(a), this.send(b)]);
+    // A write without an answer may still be running on the target: no further write may overlap it.
+    const unanswered = done.find((d) => d.e.status === undefined);
+    if (unanswered) throw new Error(`${unanswered.op} of ${JSON.stringify(unanswered.key)} got no answer (${unanswered.e.error ?? 'unknown'})`);
+    // A refused write (a 404 for a key just added, a 503): the probe cannot tell a loss from it, and each further
+    // round could leave one more tag it cannot remove. The tests judge such a target.
+    const refused = done.find((d) => !ok(d.e));
+    if (refused) {
+      if (this.options.shared) this.options.shared.stop = true;
+      throw new Error(`the ${refused.op} of ${JSON.stringify(refused.key)} answered ${refused.e.status}`);
+    }
+    const listing = await this.owner.list({ image: this.image }, 'preflight');
+    for (const d of done) {
+      if (!ok(d.e)) continue;
+      if (d.op === 'add' && !listing.tags.has(d.key)) this.lose(`an add answered ${d.e.status} but the tag ${JSON.stringify(d.key)} is not listed`, d.e, listing.exchange);
+      if (d.op === 'delete' && listing.tags.has(d.key)) this.lose(`a delete answered ${d.e.status} but the tag ${JSON.stringify(d.key)} is listed again`, d.e, listing.exchange);
+    }
+    return !this.record.lost.length;
+  }
 }
 
 /**

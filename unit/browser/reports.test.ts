@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Page } from '@playwright/test';
 import { requirements } from '../../harness/spec.js';
 import { EMBEDDED_SEED } from '../../harness/run/embedded-target.js';
 import { fingerprint, loadPublicKey } from '../../scripts/lib/attestation.js';
@@ -53,50 +54,10 @@ test('the matrix page shows every verdict, each column\'s signature and key, and
   try {
     const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
     await page.goto(`file://${join(out, 'matrix.html')}`);
-    const headers = await page.locator('thead th[data-column]').allInnerTexts();
-    assert.equal(headers.length, 3);
-    const [fa, fb] = [fingerprint(loadPublicKey(`${b.keyA}.pub.pem`)), fingerprint(loadPublicKey(`${b.keyB}.pub.pem`))];
-    assert.match(headers[0]!, /embedded reference target[\s\S]*REFERENCE TARGET: the suite's own, not a vendor's product[\s\S]*CONFORMANT/);
-    assert.ok(headers[0]!.replace(/\s+/g, '').includes(`signatureverified,key${fa}`), headers[0]);
-    assert.match(headers[1]!, /Brokenware \/ Tagless \/ 0\.0\.1[\s\S]*NON-CONFORMANT/);
-    assert.ok(headers[1]!.replace(/\s+/g, '').includes(`signatureverified,key${fb}`), headers[1]);
-    assert.match(headers[2]!, /Acme Cloud \/ Acme Image Service \/ 2024\.3-beta[\s\S]*CONFORMANT[\s\S]*unsigned/);
-    assert.doesNotMatch(headers[1]! + headers[2]!, /REFERENCE TARGET/);
-
-    for (const q of requirements) {
-      for (const [i, column] of (['reference', 'mutant', 'vendor'] as const).entries()) {
-        const cell = page.locator(`td[data-column="${i + 1}"][data-requirement="${q.id}"]`);
-        assert.ok(await cell.isVisible(), `${q.id} ${column} is visible`);
-        const text = (await cell.innerText()).trim();
-        const want = expectedCell(column, q.id);
-        if (typeof want === 'string') assert.equal(text, want, `${q.id} ${column}`);
-        else assert.match(text, want, `${q.id} ${column}`);
-        assert.equal(text, mdRows.get(q.id)![i], `${q.id} ${column}: the markdown table says the same`);
-      }
-    }
-    // Colour carries the verdict too: a failed cell is red, a pass green, a warning amber.
-    const bg = (sel: string) => page.locator(sel).evaluate((el) => getComputedStyle(el).backgroundColor);
-    assert.equal(await bg('td[data-column="2"][data-requirement="DT-05"]'), 'rgb(251, 222, 222)');
-    assert.equal(await bg('td[data-column="1"][data-requirement="DT-05"]'), 'rgb(227, 245, 227)');
-    assert.equal(await bg('td[data-column="3"][data-requirement="DT-12"]'), 'rgb(255, 243, 214)');
+    await assertColumnHeads(page);
+    await assertCells(page, mdRows);
     await page.screenshot({ path: join(SHOTS, 'matrix.png'), fullPage: true });
-
-    // A person clicks the failed cell and lands on its evidence: the request and the curl line that repeats it.
-    await page.locator('td[data-column="2"][data-requirement="DT-05"] a').click();
-    const evidence = page.locator('#ev-2-DT-05');
-    await evidence.waitFor();
-    assert.ok(await evidence.isVisible());
-    const box = await evidence.boundingBox();
-    // Scrolled to its anchor the element sits at the top edge, up to a sub-pixel of rounding.
-    assert.ok(box && box.y > -1 && box.y < 900, `the evidence is scrolled into view (y=${box?.y})`);
-    const ev = await evidence.innerText();
-    assert.match(ev, /Brokenware \/ Tagless \/ 0\.0\.1: DT-05 .*: FAIL/);
-    assert.match(ev, /request: DELETE http:\/\/127\.0\.0\.1:\d+\/v2\/\S+ \[owner\] -> 204/);
-    assert.match(ev, /curl -sS -i -g --path-as-is -X 'DELETE' .*"X-Auth-Token: \$IMS_AUTH_TOKEN"/);
-    await page.screenshot({ path: join(SHOTS, 'matrix-evidence.png') });
-    // The not-exercised cases of the vendor are one click away, too.
-    await page.locator('td[data-column="3"][data-requirement="DT-04"] a').click();
-    assert.match(await page.locator('#ne-3-DT-04').innerText(), /case\(s\) not exercised/);
+    await assertEvidenceLinks(page);
     const all = await page.locator('body').innerText();
     for (const s of secrets) assert.ok(!all.includes(s), 'the page shows a secret');
   } finally {
@@ -104,3 +65,55 @@ test('the matrix page shows every verdict, each column\'s signature and key, and
   }
   assert.ok(statSync(join(SHOTS, 'matrix.png')).size > 20_000, 'a screenshot was taken');
 });
+
+/** Each column's head: the target, whether it is the reference target, its verdict, its signature and key. */
+async function assertColumnHeads(page: Page): Promise<void> {
+  const headers = await page.locator('thead th[data-column]').allInnerTexts();
+  assert.equal(headers.length, 3);
+  const [fa, fb] = [fingerprint(loadPublicKey(`${b.keyA}.pub.pem`)), fingerprint(loadPublicKey(`${b.keyB}.pub.pem`))];
+  assert.match(headers[0]!, /embedded reference target[\s\S]*REFERENCE TARGET: the suite's own, not a vendor's product[\s\S]*CONFORMANT/);
+  assert.ok(headers[0]!.replace(/\s+/g, '').includes(`signatureverified,key${fa}`), headers[0]);
+  assert.match(headers[1]!, /Brokenware \/ Tagless \/ 0\.0\.1[\s\S]*NON-CONFORMANT/);
+  assert.ok(headers[1]!.replace(/\s+/g, '').includes(`signatureverified,key${fb}`), headers[1]);
+  assert.match(headers[2]!, /Acme Cloud \/ Acme Image Service \/ 2024\.3-beta[\s\S]*CONFORMANT[\s\S]*unsigned/);
+  assert.doesNotMatch(headers[1]! + headers[2]!, /REFERENCE TARGET/);
+}
+
+/** Every requirement's cell in every column says what the markdown table says, and its colour carries the verdict. */
+async function assertCells(page: Page, mdRows: Map<string, string[]>): Promise<void> {
+  for (const q of requirements) {
+    for (const [i, column] of (['reference', 'mutant', 'vendor'] as const).entries()) {
+      const cell = page.locator(`td[data-column="${i + 1}"][data-requirement="${q.id}"]`);
+      assert.ok(await cell.isVisible(), `${q.id} ${column} is visible`);
+      const text = (await cell.innerText()).trim();
+      const want = expectedCell(column, q.id);
+      if (typeof want === 'string') assert.equal(text, want, `${q.id} ${column}`);
+      else assert.match(text, want, `${q.id} ${column}`);
+      assert.equal(text, mdRows.get(q.id)![i], `${q.id} ${column}: the markdown table says the same`);
+    }
+  }
+  // Colour carries the verdict too: a failed cell is red, a pass green, a warning amber.
+  const bg = (sel: string) => page.locator(sel).evaluate((el) => getComputedStyle(el).backgroundColor);
+  assert.equal(await bg('td[data-column="2"][data-requirement="DT-05"]'), 'rgb(251, 222, 222)');
+  assert.equal(await bg('td[data-column="1"][data-requirement="DT-05"]'), 'rgb(227, 245, 227)');
+  assert.equal(await bg('td[data-column="3"][data-requirement="DT-12"]'), 'rgb(255, 243, 214)');
+}
+
+/** A person clicks the failed cell and lands on its evidence: the request and the curl line that repeats it. */
+async function assertEvidenceLinks(page: Page): Promise<void> {
+  await page.locator('td[data-column="2"][data-requirement="DT-05"] a').click();
+  const evidence = page.locator('#ev-2-DT-05');
+  await evidence.waitFor();
+  assert.ok(await evidence.isVisible());
+  const box = await evidence.boundingBox();
+  // Scrolled to its anchor the element sits at the top edge, up to a sub-pixel of rounding.
+  assert.ok(box && box.y > -1 && box.y < 900, `the evidence is scrolled into view (y=${box?.y})`);
+  const ev = await evidence.innerText();
+  assert.match(ev, /Brokenware \/ Tagless \/ 0\.0\.1: DT-05 .*: FAIL/);
+  assert.match(ev, /request: DELETE http:\/\/127\.0\.0\.1:\d+\/v2\/\S+ \[owner\] -> 204/);
+  assert.match(ev, /curl -sS -i -g --path-as-is -X 'DELETE' .*"X-Auth-Token: \$IMS_AUTH_TOKEN"/);
+  await page.screenshot({ path: join(SHOTS, 'matrix-evidence.png') });
+  // The not-exercised cases of the vendor are one click away, too.
+  await page.locator('td[data-column="3"][data-requirement="DT-04"] a').click();
+  assert.match(await page.locator('#ne-3-DT-04').innerText(), /case\(s\) not exercised/);
+}
