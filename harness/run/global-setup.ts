@@ -71,14 +71,7 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     await session.dispose();
     fail(err instanceof PreflightError || err instanceof Error ? err.message : String(err));
   }
-  if (!gated?.ok && result.serialWrites && !config.serialWrites) {
-    // Workers are already decided: only the runner (npm run conformance) can start the run with one.
-    result.warnings.push('this run was not started through npm run conformance, so it cannot switch to one write at a time: set IMS_SERIAL_WRITES=1');
-  }
-  const allWarnings = [...warnings, ...result.warnings];
-  writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: true, runId, ...result, warnings: allWarnings } satisfies PreflightRecord);
-  if (!gated?.ok) writeJson(runFile(config.resultsDir, 'preflight-exchanges.json'), log.exchanges);
-  for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
+  recordPreflight(config, runId, result, { warnings, gated: gated?.ok === true, log });
 
   markRunAlive(config.resultsDir, runId);
   // One login per persona per run: the broker hands the session's token to every worker.
@@ -91,6 +84,18 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     markRunEnded(config.resultsDir, runId);
     await session.dispose();
   };
+}
+
+/** The passed preflight, for the workers and the reporter (its exchanges unless the gate wrote them); its warnings shown. */
+function recordPreflight(config: SuiteConfig, runId: string, result: PreflightResult, o: { warnings: string[]; gated: boolean; log: ExchangeLog }): void {
+  if (!o.gated && result.serialWrites && !config.serialWrites) {
+    // Workers are already decided: only the runner (npm run conformance) can start the run with one.
+    result.warnings.push('this run was not started through npm run conformance, so it cannot switch to one write at a time: set IMS_SERIAL_WRITES=1');
+  }
+  const allWarnings = [...o.warnings, ...result.warnings];
+  writeJson(runFile(config.resultsDir, 'preflight.json'), { ok: true, runId, ...result, warnings: allWarnings } satisfies PreflightRecord);
+  if (!o.gated) writeJson(runFile(config.resultsDir, 'preflight-exchanges.json'), o.log.exchanges);
+  for (const w of result.warnings) process.stdout.write(`warning: ${w}\n`);
 }
 
 /** The preflight's facts: those of the gate `npm run conformance` passed (no second preflight), else a preflight now. */
