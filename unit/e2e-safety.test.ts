@@ -96,7 +96,7 @@ test('SIGKILL mid-run leaves only prefixed or ledgered keys; the next start repo
   while (Date.now() < deadline) {
     await new Promise((r) => setTimeout(r, 100));
     const tags = [...(await tagsOn(ref.url, seed)).keys(), ...(await tagsOn(ref.url, seed, seed.otherImageId)).keys()];
-    const mine = tags.filter((k) => !(k in PREEXISTING) && !/-wp[a-z]?\d+x\d+$/.test(k)); // not the probe's: gone at once
+    const mine = tags.filter((k) => /^ctk-[0-9a-z]{8}-[0-9a-z]+x[0-9a-z]+_/.test(k)); // the tests' stems, not the preflight's keys
     if (mine.length >= 3) {
       process.kill(-pid, 'SIGKILL');
       runId = /ctk-([0-9a-z]{8})-/.exec(mine.find((k) => /ctk-[0-9a-z]{8}-/.test(k)) ?? '')?.[1] ?? '';

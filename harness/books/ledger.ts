@@ -99,8 +99,21 @@ export function isRunAlive(resultsDir: string, runId: string): boolean {
   if (info.host !== hostname() || typeof info.pid !== 'number') return true;
   try {
     process.kill(info.pid, 0);
-    return true;
+    return !isZombie(info.pid);
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * A killed process nobody has reaped yet (in a container whose first process reaps no orphans) still answers signal 0:
+ * on Linux its state in /proc says it is over.
+ */
+function isZombie(pid: number): boolean {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return stat.slice(stat.lastIndexOf(')') + 2, stat.lastIndexOf(')') + 3) === 'Z';
+  } catch {
+    return false; // no /proc (not Linux): signal 0 is the answer
   }
 }
