@@ -23,6 +23,14 @@ function world(foreign: Record<string, string | null>, image = 'img') {
   return { m, log };
 }
 
+/** Adds a second own tag beside `mine` (created at 4..5) and lists both (6..7). */
+function withTag(w: { m: ImageModel; log: RequestLog }, key: string, value: string): void {
+  const add = ex('POST', 204);
+  w.m.begin(key, 4)(addEffect(add, value), add, 5);
+  w.log.add({ exchange: add, image: 'img', key, value, start: 4, end: 5 });
+  w.m.check(listing({ mine: 'vm', [key]: value }), 6, 7);
+}
+
 function sendDelete(m: ImageModel, log: RequestLog, key: string, status: number, extra: Partial<SentRequest> = {}, t = 10): SentRequest {
   const e = ex('DELETE', status);
   if (m.owns(key) && !extra.refusedBy) m.begin(key, t)(deleteEffect(e), e, t + 1);
@@ -105,10 +113,7 @@ test('the requirement a difference breaks: refused requests, a non-2xx that remo
 
 test('a wipe from elsewhere (a tag of the test gone with no related request) is DT-04, not the refused request\'s', () => {
   const w = world({});
-  const by = ex('POST', 204);
-  w.m.begin('bystander', 4)(addEffect(by, 'vb'), by, 5);
-  w.log.add({ exchange: by, image: 'img', key: 'bystander', value: 'vb', start: 4, end: 5 });
-  w.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  withTag(w, 'bystander', 'vb');
   const bad = sendDelete(w.m, w.log, 'mine', 401, { refusedBy: 'DT-08' });
   assert.deepEqual(run(w.m, w.log, {}, bad).findings.map((f) => f.requirement), ['DT-04', 'DT-04']);
   const kept = world({});
@@ -121,10 +126,7 @@ test('a wipe from elsewhere (a tag of the test gone with no related request) is 
 
 test('a wipe from elsewhere says since when: the test\'s requests from then on met a state the test did not make', () => {
   const w = world({});
-  const by = ex('POST', 204);
-  w.m.begin('bystander', 4)(addEffect(by, 'vb'), by, 5);
-  w.log.add({ exchange: by, image: 'img', key: 'bystander', value: 'vb', start: 4, end: 5 });
-  w.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  withTag(w, 'bystander', 'vb');
   const bad = sendDelete(w.m, w.log, 'mine', 401, { refusedBy: 'DT-08' });
   const j = run(w.m, w.log, {}, bad);
   // Both tags were last seen at the listing of 6..7: from then on anything the test sent may have met the wipe.
@@ -164,20 +166,14 @@ test('a refused request is not blamed for a tag that only shares its value: that
 
 test('a wipe from elsewhere also explains the addressed tag gone under a 404: no DT-01 for it, its answer judges nothing', () => {
   const w = world({});
-  const by = ex('POST', 204);
-  w.m.begin('bystander', 4)(addEffect(by, 'vb'), by, 5);
-  w.log.add({ exchange: by, image: 'img', key: 'bystander', value: 'vb', start: 4, end: 5 });
-  w.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  withTag(w, 'bystander', 'vb');
   const late = sendDelete(w.m, w.log, 'mine', 404);
   const j = run(w.m, w.log, {}, late);
   assert.deepEqual(j.findings.map((f) => f.requirement), ['DT-04'], 'the wipe, once');
   assert.deepEqual(j.preempted, [late.exchange]);
   // Without the wipe (the bystander stayed) the 404 that removed the tag is DT-01's.
   const k = world({});
-  const b2 = ex('POST', 204);
-  k.m.begin('bystander', 4)(addEffect(b2, 'vb'), b2, 5);
-  k.log.add({ exchange: b2, image: 'img', key: 'bystander', value: 'vb', start: 4, end: 5 });
-  k.m.check(listing({ mine: 'vm', bystander: 'vb' }), 6, 7);
+  withTag(k, 'bystander', 'vb');
   const l2 = sendDelete(k.m, k.log, 'mine', 404);
   assert.deepEqual(run(k.m, k.log, { bystander: 'vb' }, l2).findings.map((f) => f.requirement), ['DT-01']);
 });
