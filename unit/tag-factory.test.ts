@@ -94,6 +94,22 @@ test('the broker shares an image\'s free slots across tests, first come first se
   await broker.close();
 });
 
+test('a whole ask waits for slots other tests hold, and takes fewer only when the image has fewer', async () => {
+  const broker = await startBroker({ slots: { img: 5, small: 2 } });
+  const c = new BrokerClient(broker.url);
+  assert.equal(await c.acquire('img', 3), 3); // another test holds 3 of 5
+  let got: number[] | undefined;
+  const whole = c.acquireAll([{ image: 'img', want: 4, atLeast: 2, whole: true }]).then((g) => (got = g.map((x) => x.granted)));
+  await new Promise((r) => setTimeout(r, 30));
+  assert.equal(got, undefined, '2 free would do for atLeast, yet a whole ask waits for its 4');
+  await c.release('img', 3);
+  await whole;
+  assert.deepEqual(got, [4]);
+  // The image's capacity is 2: the ask is granted what the run can ever have there, at once.
+  assert.deepEqual((await c.acquireAll([{ image: 'small', want: 4, atLeast: 2, whole: true }])).map((x) => x.granted), [2]);
+  await broker.close();
+});
+
 test('the broker grants a test its slots on every image together, and a waiter on one image holds back no other image', async () => {
   const broker = await startBroker({ slots: { a: 2, b: 2 } });
   const c = new BrokerClient(broker.url);

@@ -16,6 +16,12 @@ export interface SlotAsk {
   want: number;
   atLeast?: number;
   extra?: boolean;
+  /**
+   * Fewer than `want` only when the run's capacity on the image is smaller: the ask waits for other tests' slots.
+   * For a test whose cases, not only its speed, depend on the grant: the run's own tests must never leave a case of
+   * a conformant target unexercised.
+   */
+  whole?: boolean;
 }
 
 /** What one ask was granted. */
@@ -81,7 +87,8 @@ class SlotBook {
     const parts: Part[] = [];
     for (const a of asks) {
       const cap = this.capacity.get(a.image) ?? 0;
-      const least = Number(a.atLeast ?? a.want);
+      const floor = Number(a.atLeast ?? a.want);
+      const least = a.whole === true ? Math.max(floor, Math.min(Number(a.want), cap)) : floor;
       // One slot more when the capacity allows (a test's bystander), asked for together so no test waits holding some.
       const extra = a.extra === true && least + 1 <= cap ? 1 : 0;
       if (least + extra > cap) return `needs ${least + extra} free tag slots on image ${a.image}, the run has ${cap}`;
