@@ -3,8 +3,6 @@
 // after every command. A broken property fails the requirement it belongs to, with the shortest sequence of HTTP
 // exchanges that still shows it (each also as a curl line) and the seed that replays it (IMS_SEED).
 import { test, covers, finding, skipAs } from '../fixtures/index.js';
-import { TagFactory } from '../harness/books/tag-factory.js';
-import { authHeadersFor } from '../harness/auth/credentials.js';
 import { isRecentRunKey, runOfKey } from '../harness/run/run-id.js';
 import { STEMLESS_KEYS } from '../data/unusual-keys.js';
 import { HarnessError } from '../harness/run/errors.js';
@@ -14,39 +12,29 @@ import { EXPLORE_LANES, exploreReservation, factoryHost, sequenceSlots } from '.
 import { Budget } from '../harness/explore/budget.js';
 import { reproductionText } from '../harness/explore/reproduction.js';
 
-test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711', long: true }), async ({ api, config, broker, preflightRecord }, testInfo) => {
+test('random sequences of tag operations keep the image exactly as the model says', covers({ requirement: 'DT-04', id: '3e7a51c2-9b04-4d6f-a8e1-6c20f5d9b711', long: true }), async ({ api, config, tagFactory: factory, forbiddenIfConfigured: forbidden, preflightRecord }, testInfo) => {
   if (config.explore === 0) skipAs('not-exercised', 'not exercised: the exploration is turned off (IMS_EXPLORE=0)');
   test.setTimeout(Math.max(60_000, config.explore * (config.timeoutMs / 10)));
-  const factory = new TagFactory(api, broker, { runId: preflightRecord.runId, workerIndex: testInfo.workerIndex, resultsDir: config.resultsDir, defaultImage: config.imageId });
   const images = [config.imageId, ...(config.otherImageId ? [config.otherImageId] : [])];
   const slots: Record<string, number> = {};
   const now = Date.now();
   const snapshot = preflightRecord.snapshot ?? {};
   const baseline = Object.fromEntries(images.map((image) => [image, Object.fromEntries(Object.entries(snapshot[image] ?? {}).filter(([k]) => !isRecentRunKey(k, now)))]));
-  const lines: string[] = [];
-  let result: Awaited<ReturnType<typeof explore>> | undefined;
-  try {
-    // Slots come from the run's broker, within the free quota every test shares (both images together): one
-    // sequence's slots at least, those of a few sequences side by side at most (one at a time on a target that loses
-    // overlapping writes). What one sequence holds follows from the free quota at preflight alone, so a seed replays
-    // whatever the broker could grant.
-    const free = Object.fromEntries(images.map((image) => [image, preflightRecord.freeSlots?.[image] ?? 0]));
-    if (sequenceSlots(free[config.imageId]!, true) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
-    const lanes = config.serialWrites ? 1 : Math.min(EXPLORE_LANES, new Budget(config.explore).sequenceParts().length);
-    const asks = Object.entries(exploreReservation(lanes, config.imageId, config.otherImageId, free)).filter(([, r]) => r.want > 0).map(([image, r]) => ({ image, ...r }));
-    (await factory.reserveAll(asks)).forEach((g, i) => (slots[asks[i]!.image] = g.granted));
-    const forbidden = config.forbidden ? api.as('forbidden', authHeadersFor(config.forbidden, () => broker.iamToken('forbidden'))) : undefined;
-    const host = factoryHost(
-      { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId, exclusive: config.imageExclusive },
-      factory,
-      { slots, baseline, isSuiteKey: (k) => runOfKey(k)?.runId === preflightRecord.runId || isRecentRunKey(k, Date.now()) || STEMLESS_KEYS.has(k) },
-    );
-    result = await explore(host, { requests: config.explore, seed: config.seed, free, lanes, log: (l) => lines.push(l) });
-  } finally {
-    const problems = await factory.cleanup();
-    if (problems.length) await testInfo.attach('cleanup-problems.txt', { body: problems.join('\n'), contentType: 'text/plain' });
-  }
-  const r = result!;
+  // Slots come from the run's broker, within the free quota every test shares (both images together): one
+  // sequence's slots at least, those of a few sequences side by side at most (one at a time on a target that loses
+  // overlapping writes). What one sequence holds follows from the free quota at preflight alone, so a seed replays
+  // whatever the broker could grant. The tagFactory fixture's teardown removes what the exploration left.
+  const free = Object.fromEntries(images.map((image) => [image, preflightRecord.freeSlots?.[image] ?? 0]));
+  if (sequenceSlots(free[config.imageId]!, true) < 1) skipAs('not-exercised', `not exercised: no free tag slot on image ${config.imageId}`);
+  const lanes = config.serialWrites ? 1 : Math.min(EXPLORE_LANES, new Budget(config.explore).sequenceParts().length);
+  const asks = Object.entries(exploreReservation(lanes, config.imageId, config.otherImageId, free)).filter(([, r]) => r.want > 0).map(([image, r]) => ({ image, ...r }));
+  (await factory.reserveAll(asks)).forEach((g, i) => (slots[asks[i]!.image] = g.granted));
+  const host = factoryHost(
+    { owner: api, forbidden, otherProject: config.otherProjectId, mainImage: config.imageId, otherImage: config.otherImageId, exclusive: config.imageExclusive },
+    factory,
+    { slots, baseline, isSuiteKey: (k) => runOfKey(k)?.runId === preflightRecord.runId || isRecentRunKey(k, Date.now()) || STEMLESS_KEYS.has(k) },
+  );
+  const r = await explore(host, { requests: config.explore, seed: config.seed, free, lanes });
   const note = (description: string) => testInfo.annotations.push({ type: ANNOTATION.observation, description });
   note(`exploration: seed ${r.seed} (replay: IMS_SEED=${r.seed}); ${r.sequences} sequence(s) in ${r.lanes} lane(s), ${r.requests.explore + r.requests.shrink} of ${r.requests.limit} requests${r.original ? ` (${r.requests.shrink} shrinking)` : ''}; tag slots ${Object.values(slots).join('+')}`);
   if (r.notRun) note(`exploration: ${r.notRun} of ${r.planned} sequence(s) not run: every lane holds a tag the target would not delete`);

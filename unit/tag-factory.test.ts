@@ -14,7 +14,7 @@ const exchange = (status: number): Exchange => ({
 });
 
 /** A stand-in for the API client that records what the factory asks of it. */
-function fakeClient(resultsDir: string, runId: string, refuse: (key: string) => boolean) {
+function fakeClient(resultsDir: string, runId: string, answer: (key: string) => number) {
   const calls: string[] = [];
   const client = {
     listsValues: true,
@@ -22,7 +22,7 @@ function fakeClient(resultsDir: string, runId: string, refuse: (key: string) => 
       // The ledger line must exist before the add is sent: a kill right now must leave a record.
       const ledgered = readLedger(ledgerFile(resultsDir, runId)).some((e) => e.key === key);
       calls.push(`add ${key} ledgered=${ledgered}`);
-      return exchange(refuse(key) ? 400 : 204);
+      return exchange(answer(key));
     },
     async cleanupDelete(key: string) {
       calls.push(`cleanup ${key}`);
@@ -32,11 +32,11 @@ function fakeClient(resultsDir: string, runId: string, refuse: (key: string) => 
   return { client: client as unknown as ApiClient, calls };
 }
 
-async function setup(slots: number, refuse: (key: string) => boolean = () => false) {
+async function setup(slots: number, answer: (key: string) => number = () => 204) {
   const resultsDir = mkdtempSync(join(tmpdir(), 'tag-factory-'));
   const runId = 'tp000000';
   const broker = await startBroker({ slots: { img: slots } });
-  const { client, calls } = fakeClient(resultsDir, runId, refuse);
+  const { client, calls } = fakeClient(resultsDir, runId, answer);
   const factory = new TagFactory(client, new BrokerClient(broker.url), { runId, workerIndex: 3, resultsDir, defaultImage: 'img' });
   return { factory, calls, broker, resultsDir, runId, client: new BrokerClient(broker.url) };
 }
@@ -67,7 +67,7 @@ test('every add is ledgered first; cleanup deletes only what is still live, then
 });
 
 test('a test cannot hold more tags than it reserved; a refused add frees its slot', async () => {
-  const { factory, broker } = await setup(2, (k) => k === 'refused');
+  const { factory, broker } = await setup(2, (k) => (k === 'refused' ? 400 : 204));
   await factory.reserve(1);
   const refused = await factory.create('refused');
   assert.equal(refused.created, false);
@@ -75,6 +75,22 @@ test('a test cannot hold more tags than it reserved; a refused add frees its slo
   assert.equal((await factory.create('ok')).created, true); // the refused adds did not use up the only slot
   await assert.rejects(factory.create('one-too-many'), /more tags .* than it reserved/);
   await factory.cleanup();
+  await broker.close();
+});
+
+test('adds side by side hold their slots before they are answered; one answered 5xx stays for cleanup', async () => {
+  const { factory, calls, broker } = await setup(2, (k) => (k === 'maybe' ? 500 : 204));
+  await factory.reserve(2);
+  // Both adds are in flight at once: the second may not exceed the reservation because the first is not answered yet.
+  const first = factory.create('a');
+  const second = factory.create('b');
+  await assert.rejects(factory.create('c'), /more tags .* than it reserved/);
+  assert.deepEqual((await Promise.all([first, second])).map((r) => r.created), [true, true]);
+  factory.deleted('a');
+  assert.equal((await factory.create('maybe')).created, false);
+  await assert.rejects(factory.create('d'), /more tags .* than it reserved/, 'an add answered 5xx may have taken effect: it keeps its slot');
+  await factory.cleanup();
+  assert.deepEqual(calls.filter((c) => c.startsWith('cleanup')).sort(), ['cleanup b', 'cleanup maybe']);
   await broker.close();
 });
 

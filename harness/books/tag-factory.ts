@@ -32,8 +32,10 @@ let counter = 0; // per worker process; the worker index makes it unique in the 
 
 export class TagFactory {
   private readonly held = new Map<string, number>();
-  private readonly used = new Map<string, number>();
+  /** The tags this test holds, each once: created, being created, or maybe created. Slots and cleanup derive from it. */
   private readonly live: Created[] = [];
+  /** Entries an add answered 2xx or left unknown: a refusal of the same key side by side no longer frees them. */
+  private readonly kept = new WeakSet<Created>();
 
   constructor(
     private readonly client: ApiClient,
@@ -72,33 +74,48 @@ export class TagFactory {
   /** Adds a tag. `created` is true when the target answered 2xx; a refusal is not an error here. */
   async create(key: string, opts: { image?: string; value?: string; raw?: boolean } = {}): Promise<CreateResult> {
     const image = opts.image ?? this.opts.defaultImage;
-    const used = this.used.get(image) ?? 0;
     // A key the test still holds (a tag created again after it vanished) takes no new slot.
-    const again = this.live.some((t) => t.key === key && t.image === image);
-    if (!again && used >= (this.held.get(image) ?? 0)) throw new HarnessError(`test creates more tags on ${image} than it reserved`);
+    const held = this.find(key, image);
+    if (!held && this.slotsUsed(image) >= (this.held.get(image) ?? 0)) throw new HarnessError(`test creates more tags on ${image} than it reserved`);
     const value = opts.value ?? `v-${this.stem()}`;
+    const listed = this.client.listsValues ? value : null;
     appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, op: 'add', value, raw: opts.raw, at: new Date().toISOString() });
-    this.used.set(image, (this.used.get(image) ?? 0) + 1);
+    // The entry holds its slot from before the add is sent, so a test's adds side by side never exceed what it reserved.
+    const entry = held ?? { image, key, value, listed, raw: !!opts.raw };
+    if (!held) this.live.push(entry);
     const exchange = await this.client.addTag(key, value, { image, raw: opts.raw });
     const created = exchange.status !== undefined && exchange.status >= 200 && exchange.status < 300;
-    const listed = this.client.listsValues ? value : null;
     // After a transport error or a 5xx the tag may exist: it keeps its slot and its cleanup, as the model keeps it unknown.
     const maybe = exchange.status === undefined || exchange.status >= 500;
-    if ((created || maybe) && !this.live.some((t) => t.key === key && t.image === image)) this.live.push({ image, key, value, listed, raw: !!opts.raw });
-    else {
-      this.used.set(image, (this.used.get(image) ?? 1) - 1); // nothing was added: the slot is free again
-      // Only a definite refusal closes the entry: after a transport error or a 5xx the tag may exist.
-      if (exchange.status !== undefined && exchange.status >= 400 && exchange.status < 500) this.gone(image, key);
+    if (created || maybe) {
+      this.kept.add(entry);
+      if (!this.live.includes(entry)) this.live.push(entry); // an add of the same key side by side was refused first
+    } else if (!this.kept.has(entry)) {
+      this.drop(entry); // nothing was added: the slot is free again
+      this.gone(image, key); // a definite refusal (4xx) closes the entry
     }
     return { created, exchange, listed };
   }
 
+  private find(key: string, image: string): Created | undefined {
+    return this.live.find((t) => t.key === key && t.image === image);
+  }
+
+  /** The slots the test uses on an image: one per tag it holds (created, being created, or maybe created). */
+  private slotsUsed(image: string): number {
+    return this.live.filter((t) => t.image === image).length;
+  }
+
+  private drop(t: Created): void {
+    const i = this.live.indexOf(t);
+    if (i >= 0) this.live.splice(i, 1);
+  }
+
   /** The test saw the tag deleted (204): teardown leaves it alone and its slot is reusable. */
   deleted(key: string, image: string = this.opts.defaultImage): void {
-    const i = this.live.findIndex((t) => t.key === key && t.image === image);
-    if (i >= 0) {
-      this.live.splice(i, 1);
-      this.used.set(image, (this.used.get(image) ?? 1) - 1);
+    const t = this.find(key, image);
+    if (t) {
+      this.drop(t);
       this.gone(image, key);
     }
   }
@@ -114,7 +131,7 @@ export class TagFactory {
    * caller decides what a held slot means.
    */
   async remove(key: string, image: string = this.opts.defaultImage, about?: StuckCase): Promise<Exchange | undefined> {
-    const t = this.live.find((x) => x.key === key && x.image === image);
+    const t = this.find(key, image);
     if (!t) return undefined;
     const e = await this.client.cleanupDelete(key, { image, raw: t.raw });
     if (isCleanedUp(e)) this.deleted(key, image);
@@ -144,7 +161,6 @@ export class TagFactory {
     );
     await Promise.all([...this.held].map(([image, n]) => this.broker.release(image, n)));
     this.held.clear();
-    this.used.clear();
     return problems;
   }
 }
