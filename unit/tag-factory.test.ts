@@ -18,6 +18,7 @@ function fakeClient(resultsDir: string, runId: string, answer: (key: string) => 
   const calls: string[] = [];
   const client = {
     listsValues: true,
+    listedValue: (value: string) => value,
     async addTag(key: string) {
       // The ledger line must exist before the add is sent: a kill right now must leave a record.
       const ledgered = readLedger(ledgerFile(resultsDir, runId)).some((e) => e.key === key);

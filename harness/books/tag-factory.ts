@@ -78,7 +78,7 @@ export class TagFactory {
     const held = this.find(key, image);
     if (!held && this.slotsUsed(image) >= (this.held.get(image) ?? 0)) throw new HarnessError(`test creates more tags on ${image} than it reserved`);
     const value = opts.value ?? `v-${this.stem()}`;
-    const listed = this.client.listsValues ? value : null;
+    const listed = this.client.listedValue(value);
     appendLedger(this.opts.resultsDir, { runId: this.opts.runId, image, key, op: 'add', value, raw: opts.raw, at: new Date().toISOString() });
     // The entry holds its slot from before the add is sent, so a test's adds side by side never exceed what it reserved.
     const entry = held ?? { image, key, value, listed, raw: !!opts.raw };

@@ -117,7 +117,7 @@ export function standaloneHost(
     create: async (key, image) => {
       const value = valueOf(key);
       const exchange = await common.owner.addTag(key, value, { image });
-      return { exchange, listed: common.owner.listsValues ? value : null };
+      return { exchange, listed: common.owner.listedValue(value) };
     },
     gone: () => undefined,
   };

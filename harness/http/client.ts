@@ -83,6 +83,11 @@ export class ApiClient {
     return this.config.dialect === 'ims';
   }
 
+  /** A tag's value as this dialect's listing shows it: the value, or null where tags carry none. */
+  listedValue(value: string): string | null {
+    return this.listsValues ? value : null;
+  }
+
   private get ops() {
     return DIALECT_OPERATIONS[this.config.dialect];
   }
