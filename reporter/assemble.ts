@@ -108,7 +108,7 @@ export function assembleReport({ tests, records, reqs, fatal, target, transport,
         }
       : null,
     integrity,
-    cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null, ...stuckOf(records) } : null,
+    cleanup: integrity ? { left, sweep: left.length ? SWEEP_COMMAND : null, ...stuckOf(records), ...(integrity.lastPass ? { lastPass: integrity.lastPass } : {}) } : null,
     observations: tests.flatMap((t) => t.observations.map((o) => ({ test: t.id, requirement: t.requirement, observation: o }))),
     requirements: reqs,
     tests: tests.map(reportedTest),
@@ -131,6 +131,12 @@ function stuckOf(records: RunRecord[]): { stuck?: StuckTagRecord[] } {
   return seen.size ? { stuck: [...seen.values()] } : {};
 }
 
+/** The shards' last passes summed; nothing when none had a tag to try again. */
+function lastPassOf(passes: ({ tried: number; removed: number } | undefined)[]): { lastPass?: { tried: number; removed: number } } {
+  const ran = passes.filter((p) => p !== undefined);
+  return ran.length ? { lastPass: { tried: ran.reduce((n, p) => n + p.tried, 0), removed: ran.reduce((n, p) => n + p.removed, 0) } } : {};
+}
+
 function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {
   const checked = records.filter((r) => r.integrity);
   if (!checked.length) return null;
@@ -140,6 +146,7 @@ function sumIntegrity(records: RunRecord[]): ConformanceReport['integrity'] {
     lost: checked.flatMap((r) => r.integrity!.lost),
     otherRuns: checked.reduce((n, r) => n + (r.integrity!.otherRuns ?? 0), 0),
     left: checked.flatMap((r) => r.integrity!.left ?? []),
+    ...lastPassOf(checked.map((r) => r.integrity!.lastPass)),
     error: checked.map((r) => r.integrity!.error).filter(Boolean).join('; ') || null,
   };
 }

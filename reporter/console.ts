@@ -33,6 +33,8 @@ export function consoleSummary(r: ConformanceReport): string {
     out.push(`  NOT LEFT AS FOUND: ${r.cleanup.left.length} tag(s) of this run are still on the target: ${r.cleanup.left.slice(0, 10).map((l) => `${l.image}/${JSON.stringify(l.key)}`).join(', ')}${r.cleanup.left.length > 10 ? ', …' : ''}`);
     out.push(`  remove them with: ${r.cleanup.sweep} (same IMS_* variables); exit code ${r.exitCode}`);
   } else if (r.cleanup) out.push('  cleanup: no tag of this run is left on the target');
+  const last = r.cleanup?.lastPass;
+  if (last) out.push(`  cleanup's last pass: ${last.removed} of ${last.tried} tag(s) whose cleanup found the service unavailable removed at the run's end`);
   const stuck = r.cleanup?.stuck ?? [];
   if (stuck.length) {
     out.push(`  UNDELETABLE: ${stuck.length} tag(s) of the suite the target will not delete: ${stuck.slice(0, 10).map((s) => `${s.image}/${JSON.stringify(s.key)}${s.pair ? ` (pair ${s.pair})` : ''}`).join(', ')}${stuck.length > 10 ? ', …' : ''}`);

@@ -146,6 +146,8 @@ function runSections(r: ConformanceReport): string[] {
     out.push('', '## Not left as found', '', `${r.cleanup.left.length} tag(s) this run created are still on the target (exit code ${r.exitCode}). Remove them with \`${r.cleanup.sweep}\` and the same IMS_* variables:`, '');
     out.push(...r.cleanup.left.map((l) => `- image ${code(l.image)}: ${code(JSON.stringify(l.key))}`));
   }
+  const last = r.cleanup?.lastPass;
+  if (last) out.push('', `The cleanup of ${last.tried} tag(s) found the service unavailable (every try 503, 429 or no answer); the run's last pass, at its end, removed ${last.removed} of them.`);
   const stuck = r.cleanup?.stuck ?? [];
   if (stuck.length) {
     out.push('', '## Undeletable tags', '', `${stuck.length} tag(s) of the suite are on the target and the target will not delete them. Why the sweep cannot remove them: ${stuckExplanation(stuck)}.`, '');

@@ -60,9 +60,15 @@ export interface ConformanceReport {
     /** The target lost overlapping writes (DT-17), so the run wrote one at a time. */
     serialWrites?: boolean;
   } | null;
-  integrity: { checked: number; intact: number; lost: unknown[]; otherRuns?: number; left?: { image: string; key: string }[]; error: string | null } | null;
+  integrity: { checked: number; intact: number; lost: unknown[]; otherRuns?: number; left?: { image: string; key: string }[]; lastPass?: { tried: number; removed: number }; error: string | null } | null;
   /** Whether the run left the target as it found it: tags of this run still there, and the command that removes them. */
-  cleanup: { left: { image: string; key: string }[]; sweep: string | null; stuck?: StuckTagRecord[] } | null;
+  cleanup: {
+    left: { image: string; key: string }[];
+    sweep: string | null;
+    stuck?: StuckTagRecord[];
+    /** The teardown's last pass over tags whose cleanup the service never answered: how many it tried and removed. Absent when it had none. */
+    lastPass?: { tried: number; removed: number };
+  } | null;
   observations: { test: string; requirement: string; observation: string }[];
   /** `reproduce`: for a failed requirement decided over the whole run, curl lines repeating the requests it names. */
   requirements: (RequirementRecord & { reproduce?: string[] })[];

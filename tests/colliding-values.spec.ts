@@ -5,6 +5,7 @@
 import { test, covers, finding, notExercised, skipAs, succeeded } from '../fixtures/index.js';
 import { VALUE_COLLISIONS, type ValueCollision } from '../data/colliding-values.js';
 import { describeExchange } from '../harness/http/exchanges.js';
+import { LaneStuck } from '../fixtures/lanes.js';
 
 const MOST_ON_MAIN = Math.max(...VALUE_COLLISIONS.map((c) => 1 + c.bystanders('k', 'v', 's').filter((b) => !b.other).length));
 
@@ -16,8 +17,13 @@ test('deleting a tag leaves the tags that share its value, or carry it as their 
   // The bystander on the other image takes one slot there, reserved once: each case's is removed when it ends.
   const granted = (await tags.reserveAll([{ image: config.imageId, want: MOST_ON_MAIN, atLeast: 2, whole: true }, ...(config.otherImageId ? [{ image: config.otherImageId, want: 1 }] : [])]))[0]!;
   let exercised = 0;
-  for (const c of VALUE_COLLISIONS) if (await exercise(c)) exercised++;
-  if (!exercised) skipAs('not-exercised', 'not exercised: the target would not create or list any case of colliding values as sent');
+  let held: LaneStuck | undefined;
+  for (const c of VALUE_COLLISIONS) {
+    // A tag the target did not delete holds the slots the next cases need (its wrong answer is the finding already).
+    if (held) notExercised(`${c.id}: not tried, the slots are held by a tag the target did not delete (${held.message})`);
+    else if (await exercise(c).catch((err: unknown) => (err instanceof LaneStuck ? void (held = err) : Promise.reject(err)))) exercised++;
+  }
+  if (!exercised && !held) skipAs('not-exercised', 'not exercised: the target would not create or list any case of colliding values as sent');
 
   async function exercise(c: ValueCollision): Promise<boolean> {
     const needs = 1 + c.bystanders('k', 'v', 's').filter((b) => !b.other).length;

@@ -16,7 +16,7 @@ let context: APIRequestContext;
 let url = '';
 const seen: { method: string; at: number }[] = [];
 // What the server does next, per method: a queue of faults, then success.
-const script: Record<string, ('503' | '503-retry-after-1' | '429' | 'reset')[]> = {};
+const script: Record<string, ('503' | '503-retry-after-0' | '503-retry-after-1' | '429' | 'reset')[]> = {};
 
 before(async () => {
   server = createServer((req, res) => {
@@ -25,6 +25,7 @@ before(async () => {
     const fault = script[req.method ?? '']?.shift();
     if (fault === 'reset') return req.socket.destroy();
     if (fault === '503') return res.writeHead(503, { 'Content-Type': 'application/json' }).end('{"error":{"code":"IMG.0503","message":"busy"}}');
+    if (fault === '503-retry-after-0') return res.writeHead(503, { 'Retry-After': '0', 'Content-Type': 'application/json' }).end('{"error":{"code":"IMG.0503","message":"busy"}}');
     if (fault === '503-retry-after-1') return res.writeHead(503, { 'Retry-After': '1', 'Content-Type': 'application/json' }).end('{"error":{"code":"IMG.0503","message":"busy"}}');
     if (fault === '429') return res.writeHead(429, { 'Content-Type': 'application/json' }).end('{"error":{"code":"APIG.0308","message":"throttled"}}');
     if (req.method === 'GET') return res.writeHead(200, { 'Content-Type': 'application/json' }).end('{"tags":[]}');
@@ -76,8 +77,26 @@ test('the retry budget is bounded: six attempts, then the last answer stands', a
   const e = await client(log).addTag('k', 'v');
   assert.equal(e.status, 503);
   assert.equal(log.exchanges.length, 6);
-  assert.ok(Date.now() - started < 5_000, 'exponential backoff from 100 ms: 100 + 200 + 400 + 800 + 1600 ms');
+  assert.ok(Date.now() - started < 5_000, 'exponential backoff from 50 ms: 50 + 100 + 200 + 400 + 800 ms');
   script.POST = [];
+});
+
+test('a gateway that keeps answering Retry-After: 0 is not sent every try at once: the waits still double', async () => {
+  script.POST = ['503-retry-after-0', '503-retry-after-0', '503-retry-after-0'];
+  const log = new ExchangeLog();
+  const e = await client(log).addTag('k', 'v');
+  assert.equal(e.status, 204);
+  const waits = log.retries.map((r) => Number(/after (\d+) ms$/.exec(r)?.[1]));
+  assert.deepEqual(waits, [50, 100, 200]);
+});
+
+test('a cleanup delete tries longer than a fixture step: a tag given up on is left on the target', async () => {
+  script.DELETE = Array<'503-retry-after-0'>(9).fill('503-retry-after-0');
+  const log = new ExchangeLog();
+  const e = await client(log).cleanupDelete('k');
+  assert.equal(e.status, 204, 'the tenth try is answered');
+  assert.deepEqual(log.exchanges.map((x) => x.attempt), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+  script.DELETE = [];
 });
 
 test('the DELETE under test is never retried: a 503 is its answer', async () => {

@@ -10,6 +10,7 @@ import { sendOnWire, type WireResponse } from './wire.js';
 import { HarnessError } from '../run/errors.js';
 import { serialTurn } from './serial-turn.js';
 import type { RateLimiter } from './rate-limit.js';
+import { retryDelayMs } from './backoff.js';
 
 export type PersonaName = 'owner' | 'forbidden' | 'outsider';
 
@@ -56,6 +57,10 @@ interface SendRequest {
 const RETRYABLE_STATUS = new Set([429, 503]);
 // Fixture steps: enough tries that a gateway shedding a tenth of requests in bursts does not stop a run.
 const MAX_ATTEMPTS = 6;
+// A cleanup delete tries longer (about 8 s of waits when the service keeps saying 503 with no Retry-After): a tag it gives up on is left on
+// the target, which is harm; a fixture step it gives up on only leaves a case unexercised.
+const CLEANUP_ATTEMPTS = 10;
+const FIXTURE_RETRY_CAP_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export class ApiClient {
@@ -104,7 +109,7 @@ export class ApiClient {
 
   /** Teardown's delete of a tag the test created: retried like any fixture step. */
   async cleanupDelete(key: string, opts: DeleteOptions = {}, role: ExchangeRole = 'cleanup'): Promise<Exchange> {
-    return this.sendDelete(key, opts, role, MAX_ATTEMPTS);
+    return this.sendDelete(key, opts, role, CLEANUP_ATTEMPTS);
   }
 
   private async sendDelete(key: string, opts: DeleteOptions, role: ExchangeRole, attempts: number): Promise<Exchange> {
@@ -182,7 +187,7 @@ export class ApiClient {
         if (res.error !== undefined && req.role !== 'under-test') throw new HarnessError(`${req.op.operationId} could not reach the target: ${describeExchange(e)}`);
         return { exchange: e, text: res.body?.toString('utf8') };
       }
-      const wait = backoffMs(attempt, res.headers?.['retry-after']);
+      const wait = retryDelayMs(res.headers?.['retry-after'], attempt, FIXTURE_RETRY_CAP_MS);
       this.log.retries.push(`retried ${req.role} step: ${describeExchange(e)} (attempt ${attempt} of ${req.attempts}); attempt ${attempt + 1} after ${wait} ms`);
       await sleep(wait);
     }
@@ -219,11 +224,6 @@ export class ApiClient {
   }
 }
 
-/** Exponential backoff from 100 ms, or the server's Retry-After (seconds), capped at 5 s. */
-function backoffMs(attempt: number, retryAfter: string | undefined): number {
-  const seconds = retryAfter !== undefined && /^\d+$/.test(retryAfter) ? Number(retryAfter) : undefined;
-  return Math.min(5_000, seconds !== undefined ? seconds * 1000 : 100 * 2 ** (attempt - 1));
-}
 
 function safeJson(text: string): unknown {
   try {

@@ -11,6 +11,7 @@ import { openSession, type Session } from './session.js';
 import { GATE_RUN_VARIABLE } from './preflight-gate.js';
 import { ledgerFile, markRunAlive, markRunEnded, outstanding, readAllLedgers, readLedger, stuckEntries, type LedgerEntry } from '../books/ledger.js';
 import { caProblem, transportWarnings } from '../http/transport.js';
+import { lastPass, lastPassTags } from '../books/last-pass.js';
 import { isRecentRunKey, runOfKey } from './run-id.js';
 import { readJson, runFile, writeJson, type IntegrityRecord, type PreflightRecord } from './run-files.js';
 
@@ -111,7 +112,14 @@ async function integrityAfterRun(owner: Session['owner'], snapshot: PreflightRes
   const record: IntegrityRecord = { checked: 0, intact: 0, lost: [], otherRuns: 0, left: [] };
   try {
     const images = Object.entries(snapshot);
-    const listings = await Promise.all(images.map(([image]) => owner.listTags({ image })));
+    let listings = await Promise.all(images.map(([image]) => owner.listTags({ image })));
+    // Tags whose cleanup found the service unavailable get one more patient try before the run is judged on them.
+    const again = lastPassTags(readLedger(ledgerFile(resultsDir, runId)), runId, new Map(images.map(([image], i) => [image, listings[i]!])), snapshot);
+    if (again.length) {
+      const removed = await lastPass(owner, again, { resultsDir, runId });
+      record.lastPass = { tried: again.length, removed: removed.length };
+      if (removed.length) listings = await Promise.all(images.map(([image]) => owner.listTags({ image })));
+    }
     const open = outstanding(readLedger(ledgerFile(resultsDir, runId)));
     // The tags of any run the target would not delete: named with the way out, and never counted as someone's loss.
     const ledgers = readAllLedgers(resultsDir);

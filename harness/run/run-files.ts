@@ -34,6 +34,8 @@ export interface IntegrityRecord {
   lost: { image: string; key: string; value: string | null; now: string | null | 'missing' }[];
   /** Keys of other recent runs of the suite present at the start: theirs to delete, not checked. */
   otherRuns?: number;
+  /** The teardown's last pass: tags of this run whose cleanup never got the service's answer, tried once more, and how many it removed. */
+  lastPass?: { tried: number; removed: number };
   /** Tags of this run still on the images at its end: the target was not left as found. */
   left?: { image: string; key: string }[];
   /** Tags of this or an earlier run still listed that the target would not delete (the ledgers' `stuck` lines). */
