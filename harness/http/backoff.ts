@@ -3,7 +3,7 @@
 // gateway that keeps answering `Retry-After: 0` would otherwise get every try at once, and a guest backs off.
 
 /** The first wait after a refusal; each further try doubles it, up to FLOOR_CAP_MS. */
-const FLOOR_MS = 50;
+const FLOOR_MS = 100;
 const FLOOR_CAP_MS = 1_600;
 
 /** The wait before try `tries + 1`, after `tries` refusals: the larger of Retry-After (up to `capMs`) and the doubling floor. */

@@ -57,7 +57,7 @@ interface SendRequest {
 const RETRYABLE_STATUS = new Set([429, 503]);
 // Fixture steps: enough tries that a gateway shedding a tenth of requests in bursts does not stop a run.
 const MAX_ATTEMPTS = 6;
-// A cleanup delete tries longer (about 8 s of waits when the service keeps saying 503 with no Retry-After): a tag it gives up on is left on
+// A cleanup delete tries longer (about 9.5 s of waits when the service keeps saying 503 with no Retry-After): a tag it gives up on is left on
 // the target, which is harm; a fixture step it gives up on only leaves a case unexercised.
 const CLEANUP_ATTEMPTS = 10;
 const FIXTURE_RETRY_CAP_MS = 5_000;
