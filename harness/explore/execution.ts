@@ -33,8 +33,10 @@ export interface ExploreHost {
   exclusive?: boolean;
   /** How many tags the exploration may hold at once on the image (slots reserved within the free quota). */
   slots(image: string): number;
-  /** Adds a tag (ledger line first where there is a ledger). */
-  create(key: string, image: string): Promise<{ exchange: Exchange; listed: string | null }>;
+  /** Whether the sequence holds a witness on the image (one slot more than `slots`); none where the quota had no room. */
+  witness?(image: string): boolean;
+  /** Adds a tag (ledger line first where there is a ledger), with the catalogue's next value for it unless `value` is given. */
+  create(key: string, image: string, value?: string): Promise<{ exchange: Exchange; listed: string | null }>;
   /** The key is confirmed gone from the image: its slot is free, its ledger entry closed. */
   gone(key: string, image: string): void;
 }
@@ -134,7 +136,31 @@ export class Execution {
   }
 
   hasSlot(image: string): boolean {
-    return this.held(image).length + this.stuck.of(image) < this.host.slots(image);
+    const witness = this.witnesses.get(image);
+    const held = this.held(image).filter((k) => k !== witness).length;
+    return held + this.stuck.of(image) < this.host.slots(image);
+  }
+
+  /**
+   * The sequence's witness on each image it tags, created before its first tag there: a tag no request of the
+   * sequence addresses, so a wipe from elsewhere in the run (another test's request) takes it too and the judge tells
+   * that wipe from what the sequence's own requests did (a refused delete, a delete answered 404). Not a step of the
+   * sequence: shrinking replays make their own.
+   */
+  private readonly witnesses = new Map<string, string>();
+
+  private async witness(image: string): Promise<void> {
+    if (!this.host.witness?.(image) || this.witnesses.has(image)) return;
+    const key = `${this.host.stem()}w`;
+    this.witnesses.set(image, key);
+    const done = this.model(image).begin(key);
+    const start = performance.now();
+    // A value no other tag carries: only a request that removes tags it has no relation to can take the witness.
+    const { exchange, listed } = await this.host.create(key, image, `witness-${key}`);
+    const end = performance.now();
+    this.record(exchange); // in the reproduction: a wipe may show only on the witness
+    done(addEffect(exchange, listed), exchange, end);
+    this.log.add({ exchange, image, key, value: listed, start, end });
   }
 
   /** Keys the image carries and listed as sent, the most recently used first (picks favour recent keys). */
@@ -198,6 +224,7 @@ export class Execution {
   }
 
   async add(key: string, image: string, check = true): Promise<void> {
+    await this.witness(image);
     this.actions.push({ kind: 'add', key, image, check });
     this.use(key);
     const done = this.model(image).begin(key);

@@ -32,7 +32,10 @@ export interface SequenceRoles {
   other?: string;
   /** On the other image (IMS_OTHER_IMAGE_ID): no refused deletes there, the persona without permission is known to have none only on the image. */
   swapped: boolean;
+  /** The slots the sequence holds on each image: its tags', and its witness's where it has one. */
   slots: Record<string, number>;
+  /** Images where one of those slots is the sequence's witness (execution.ts): wherever the free quota has room for it. */
+  witnesses: string[];
 }
 
 /**
@@ -40,9 +43,14 @@ export interface SequenceRoles {
  * the image as their second one), so the lanes use both images' quotas, as the cases do.
  */
 export function sequenceRoles(i: number, image: string, other: string | undefined, free: Record<string, number>): SequenceRoles {
-  const slots = (main: string, second?: string) => ({ [main]: sequenceSlots(free[main] ?? 0, true), ...(second ? { [second]: sequenceSlots(free[second] ?? 0, false) } : {}) });
-  if (i % 2 === 1 && other && sequenceSlots(free[other] ?? 0, true) > 0) return { main: other, other: image, swapped: true, slots: slots(other, image) };
-  return { main: image, other, swapped: false, slots: slots(image, other) };
+  const roles = (main: string, second: string | undefined, swapped: boolean): SequenceRoles => {
+    const own = { [main]: sequenceSlots(free[main] ?? 0, true), ...(second ? { [second]: sequenceSlots(free[second] ?? 0, false) } : {}) };
+    const witnesses = Object.keys(own).filter((img) => own[img]! > 0 && own[img]! < (free[img] ?? 0));
+    const slots = Object.fromEntries(Object.entries(own).map(([img, n]) => [img, n + (witnesses.includes(img) ? 1 : 0)]));
+    return { main, other: second, swapped, slots, witnesses };
+  };
+  if (i % 2 === 1 && other && sequenceSlots(free[other] ?? 0, true) > 0) return roles(other, image, true);
+  return roles(image, other, false);
 }
 
 /** The slots to reserve for `lanes` sequences side by side: at most those of the first `lanes` sequences, at least what any one sequence holds. */
@@ -72,7 +80,9 @@ export function laneHost(host: ExploreHost, roles: SequenceRoles, prefix: string
     lane.forbidden = undefined;
     lane.otherProject = undefined;
   }
-  lane.slots = (image) => roles.slots[image] ?? 0;
+  // The sequence's own slots: a witness's slot is not one its commands may fill, so a seed draws the same sequence.
+  lane.slots = (image) => (roles.slots[image] ?? 0) - (roles.witnesses.includes(image) ? 1 : 0);
+  lane.witness = (image) => roles.witnesses.includes(image);
   lane.stem = () => `${prefix}${(n++).toString(36).padStart(width, '0')}`;
   return lane;
 }
@@ -91,8 +101,8 @@ export function factoryHost(
     baseline: (image) => opts.baseline[image] ?? {},
     isSuiteKey: opts.isSuiteKey,
     slots: (image) => opts.slots[image] ?? 0,
-    create: async (key, image) => {
-      const r = await factory.create(key, { image, value: valueOf(key) });
+    create: async (key, image, value) => {
+      const r = await factory.create(key, { image, value: value ?? valueOf(key) });
       return { exchange: r.exchange, listed: r.listed };
     },
     gone: (key, image) => factory.deleted(key, image),
@@ -114,8 +124,8 @@ export function standaloneHost(
     baseline: (image) => opts.baseline[image] ?? {},
     isSuiteKey: (key) => key.includes(prefix), // anywhere: unusual keys wrap the stem (a leading space), as runOfKey reads them
     slots: (image) => opts.slots[image] ?? 0,
-    create: async (key, image) => {
-      const value = valueOf(key);
+    create: async (key, image, given) => {
+      const value = given ?? valueOf(key);
       const exchange = await common.owner.addTag(key, value, { image });
       return { exchange, listed: common.owner.listedValue(value) };
     },

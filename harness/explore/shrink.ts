@@ -26,10 +26,10 @@ const describe = (a: Action, key: string | undefined, host: ExploreHost) => {
   }
 };
 
-/** A replay's cost at most: each step, its listings (one per image it may hold tags on), the adds' cleanup. */
+/** A replay's cost at most: each step, its listings (one per image it may hold tags on), the adds' cleanup, a witness and its cleanup per image. */
 const cost = (actions: Action[]) => {
   const images = new Set(actions.filter((a) => a.kind === 'add').map((a) => a.image)).size || 1;
-  return actions.reduce((n, a) => n + 1 + (a.check ? images : 0) + (a.kind === 'add' ? 1 : 0), 0) + 2 * images;
+  return actions.reduce((n, a) => n + 1 + (a.check ? images : 0) + (a.kind === 'add' ? 1 : 0), 0) + 4 * images;
 };
 
 /** What every replay of one shrinking shares: the target, the budget, the requirement it must still break. */
