@@ -3,7 +3,7 @@
 // before the run says whether it left the target as found. A tag the target refused to delete (a 500, a 400) is
 // not sent again: it is reported as stuck, for the sweep and the next run to judge. Only the run's own ledger
 // entries are ever touched.
-import type { ApiClient } from '../http/client.js';
+import { RETRYABLE_STATUS, type ApiClient } from '../http/client.js';
 import { appendLedger, outstanding, type LedgerEntry } from './ledger.js';
 import { isCleanedUp } from './tag-factory.js';
 import { runOfKey } from '../run/run-id.js';
@@ -15,7 +15,7 @@ export interface LastPassTag {
 }
 
 /** A cleanup that ended this way never heard the service decide: worth one more patient try. */
-const UNANSWERED = (status: number | undefined) => status === undefined || status === 503 || status === 429;
+const UNANSWERED = (status: number | undefined) => status === undefined || RETRYABLE_STATUS.has(status);
 
 /**
  * The run's own tags still listed whose cleanup never got the service's answer (pure: the ledger and the listings).

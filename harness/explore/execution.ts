@@ -153,12 +153,18 @@ export class Execution {
     if (!this.host.witness?.(image) || this.witnesses.has(image)) return;
     const key = `${this.host.stem()}w`;
     this.witnesses.set(image, key);
+    // A value no other tag carries: only a request that removes tags it has no relation to can take the witness. Its
+    // add is in the reproduction: a wipe may show only on the witness.
+    await this.create(key, image, `witness-${key}`);
+  }
+
+  /** Adds the tag through the host, into the model, the request log and the reproduction. */
+  private async create(key: string, image: string, value?: string): Promise<void> {
     const done = this.model(image).begin(key);
     const start = performance.now();
-    // A value no other tag carries: only a request that removes tags it has no relation to can take the witness.
-    const { exchange, listed } = await this.host.create(key, image, `witness-${key}`);
+    const { exchange, listed } = await this.host.create(key, image, value);
     const end = performance.now();
-    this.record(exchange); // in the reproduction: a wipe may show only on the witness
+    this.record(exchange);
     done(addEffect(exchange, listed), exchange, end);
     this.log.add({ exchange, image, key, value: listed, start, end });
   }
@@ -227,13 +233,7 @@ export class Execution {
     await this.witness(image);
     this.actions.push({ kind: 'add', key, image, check });
     this.use(key);
-    const done = this.model(image).begin(key);
-    const start = performance.now();
-    const { exchange, listed } = await this.host.create(key, image);
-    const end = performance.now();
-    this.record(exchange);
-    done(addEffect(exchange, listed), exchange, end);
-    this.log.add({ exchange, image, key, value: listed, start, end });
+    await this.create(key, image);
     if (check) await this.verify(image);
   }
 

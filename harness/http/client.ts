@@ -54,11 +54,12 @@ interface SendRequest {
   contract?: boolean;
 }
 
-const RETRYABLE_STATUS = new Set([429, 503]);
+/** The statuses that say the service did not take the request (busy, throttled): sent again, and a cleanup ended on one never got its answer. */
+export const RETRYABLE_STATUS: ReadonlySet<number> = new Set([429, 503]);
 // Fixture steps: enough tries that a gateway shedding a tenth of requests in bursts does not stop a run.
 const MAX_ATTEMPTS = 6;
-// A cleanup delete tries longer (about 9.5 s of waits when the service keeps saying 503 with no Retry-After): a tag it gives up on is left on
-// the target, which is harm; a fixture step it gives up on only leaves a case unexercised.
+// A cleanup delete tries longer (about 9.5 s of waits when the service keeps answering 503 without Retry-After): a
+// tag it gives up on is left on the target, which is harm; a fixture step it gives up on only leaves a case unexercised.
 const CLEANUP_ATTEMPTS = 10;
 const FIXTURE_RETRY_CAP_MS = 5_000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
